@@ -1,0 +1,171 @@
+"""The intermediate representation: what every stage after normalize reads.
+
+Plain frozen dataclasses, no behaviour. Every string that came from the spec and
+ends up in generated code is already either a sanitized identifier (``*_name``,
+``attr``) or raw text that templates must pass through the ``literal`` / ``doc``
+filters. Type annotations (``annotation``) are Python expressions built by the
+normalizer from sanitized names only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ParamLocation = Literal["path", "query", "header", "cookie"]
+BodyEncoding = Literal["json", "form", "multipart", "binary"]
+SchemeKind = Literal["api_key", "bearer", "basic", "oauth2", "mutual_tls"]
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One constructor argument that holds a secret (or a username)."""
+
+    name: str  # constructor keyword, e.g. "api_key"
+    env: str  # environment variable read when the client is built
+    description: str
+    secret: bool = True
+
+
+@dataclass(frozen=True)
+class AuthScheme:
+    """A security scheme reduced to what the runtime needs to apply it."""
+
+    key: str  # the spec's scheme name (a dict key, passed as a literal)
+    kind: SchemeKind
+    credentials: tuple[str, ...]  # constructor keywords this scheme reads
+    description: str = ""
+    param: str = ""  # api_key: header/query/cookie name
+    location: str = ""  # api_key: header | query | cookie
+    prefix: str = ""  # api_key: value prefix, e.g. "Api-Key "
+    token_url: str | None = None  # oauth2
+    flows: tuple[str, ...] = ()  # oauth2: client_credentials, password, ...
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClientParam:
+    """A parameter set once on the client (Intuned's ``workspaceId``)."""
+
+    name: str
+    json_name: str
+    annotation: str
+    env: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    name: str
+    json_name: str
+    default: str
+    enum: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    description: str
+    variables: tuple[ServerVariable, ...] = ()
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path, query, header or cookie parameter of an operation."""
+
+    name: str  # Python keyword argument
+    json_name: str
+    location: ParamLocation
+    annotation: str
+    required: bool
+    description: str = ""
+    client_param: str | None = None  # filled from this client attribute
+    credential: str | None = None  # filled from this credential
+    style_explode: bool = True
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class BodyField:
+    """One property of an object body, offered as a keyword argument."""
+
+    name: str
+    json_name: str
+    annotation: str  # what the caller may pass (models also accept plain dicts)
+    required: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Body:
+    media_type: str
+    encoding: BodyEncoding
+    annotation: str  # the whole body's type
+    required: bool
+    model: str | None = None  # set when the body is an object model whose fields are flattened
+    fields: tuple[BodyField, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    method_name: str
+    operation_id: str
+    http_method: str
+    path: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    body: Body | None
+    result: str  # annotation of the success result: "Run", "RunSession | None", "None", "Any"
+    result_parsed: bool  # False when the success response has no body
+    success_statuses: tuple[str, ...]
+    errors: tuple[tuple[str, str], ...]  # (status key, annotation) of declared error bodies
+    security: tuple[tuple[str, ...], ...] | None  # None: no requirement declared anywhere
+    idempotency_header: str | None
+    deprecated: bool = False
+    example_args: tuple[tuple[str, str], ...] = ()  # (kwarg, python literal) for READMEs
+
+
+@dataclass(frozen=True)
+class Resource:
+    attr: str  # attribute on the parent (client or resource)
+    class_name: str  # sync class; async is "Async" + class_name
+    description: str
+    operations: tuple[Operation, ...]
+    children: tuple[Resource, ...] = ()
+    module: str = ""  # top-level resources: module under resources/
+
+
+@dataclass(frozen=True)
+class UnionReport:
+    """How one anyOf/oneOf was resolved, for ``clientgen validate``."""
+
+    where: str  # JSON pointer
+    kind: Literal["nullable", "discriminated", "ordered"]
+    detail: str
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    description: str
+    spec_version: str
+    openapi_version: str
+    package: str  # import name, e.g. "ziet_api"
+    dist_name: str  # distribution name, e.g. "ziet-api"
+    version: str  # package version
+    client_class: str  # e.g. "Ziet"
+    env_prefix: str
+    license: str | None
+    servers: tuple[Server, ...]
+    schemes: tuple[AuthScheme, ...]
+    credentials: tuple[Credential, ...]
+    client_params: tuple[ClientParam, ...]
+    resources: tuple[Resource, ...]
+    model_schemas: dict[str, Any]  # class name -> JSON schema with local refs to other classes
+    model_names: tuple[str, ...]
+    unions: tuple[UnionReport, ...] = ()
+    warnings: tuple[str, ...] = ()
+    urls: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # project URLs

@@ -1,0 +1,112 @@
+"""Spec ➜ :class:`~generator.ir.Api`. Nothing after this stage reads the raw spec."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SpecError
+from ..ir import Api, ClientParam, Server, ServerVariable
+from ..load import LoadedSpec
+from . import names
+from .operations import OperationBuilder
+from .refs import RefResolver
+from .schemas import SchemaNormalizer
+from .security import credentials_for, normalize_schemes
+
+if TYPE_CHECKING:
+    from ..config import ClientConfig
+
+_VERSION = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
+
+
+def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
+    document = spec.document
+    file = str(spec.path)
+    resolver = RefResolver(document, file)
+    info = document.get("info") if isinstance(document.get("info"), dict) else {}
+    schemas = SchemaNormalizer(resolver, file)
+    raw_schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    resolved_schemes = {k: resolver.deref(v, f"/components/securitySchemes/{k}") for k, v in raw_schemes.items()}
+    schemes, warnings = normalize_schemes(resolved_schemes, file)
+    client_params: dict[str, ClientParam] = {}
+    builder = OperationBuilder(
+        resolver, schemas, file, {s.key for s in schemes}, client_params, config.env_prefix
+    )
+    resources = builder.build()
+    client_class = config.client_class or names.pascal(config.name, fallback="Client")
+    if client_class in schemas.models:
+        client_class = schemas.claim_name(client_class + "Client")
+    return Api(
+        title=str(info.get("title") or config.name),
+        description=str(info.get("description") or ""),
+        spec_version=str(info.get("version") or ""),
+        openapi_version=str(document.get("openapi", "")),
+        package=config.package,
+        dist_name=config.dist_name,
+        version=_package_version(config, info, file),
+        client_class=client_class,
+        env_prefix=config.env_prefix,
+        license=_license(info),
+        servers=_servers(document.get("servers")),
+        schemes=schemes,
+        credentials=credentials_for(schemes, config.env_prefix),
+        client_params=tuple(client_params.values()),
+        resources=resources,
+        model_schemas=schemas.models,
+        model_names=tuple(schemas.models),
+        unions=tuple(schemas.unions),
+        warnings=tuple(warnings + builder.warnings),
+        urls=_urls(info, document),
+    )
+
+
+def _package_version(config: ClientConfig, info: dict[str, Any], file: str) -> str:
+    if config.version:
+        return config.version
+    version = str(info.get("version") or "")
+    if _VERSION.match(version):
+        return version
+    raise SpecError(
+        file, "/info/version",
+        f"info.version {version!r} is not a valid package version; set 'version' for this client in [tool.clientgen]",
+    )
+
+
+def _license(info: dict[str, Any]) -> str | None:
+    license_ = info.get("license")
+    if isinstance(license_, dict):
+        value = license_.get("identifier") or license_.get("name")
+        return str(value) if value else None
+    return None
+
+
+def _urls(info: dict[str, Any], document: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    urls: list[tuple[str, str]] = []
+    for label, value in (
+        ("Documentation", (document.get("externalDocs") or {}).get("url")),
+        ("Terms of Service", info.get("termsOfService")),
+    ):
+        if isinstance(value, str) and value.startswith(("https://", "http://")):
+            urls.append((label, value))
+    return tuple(urls)
+
+
+def _servers(raw: Any) -> tuple[Server, ...]:
+    servers = []
+    for server in raw or []:
+        if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+            continue
+        variables = tuple(
+            ServerVariable(
+                name=names.snake(key),
+                json_name=key,
+                default=str(var.get("default", "")),
+                enum=tuple(str(v) for v in var.get("enum") or []),
+                description=str(var.get("description") or ""),
+            )
+            for key, var in (server.get("variables") or {}).items()
+            if isinstance(var, dict)
+        )
+        servers.append(Server(url=server["url"], description=str(server.get("description") or ""), variables=variables))
+    return tuple(servers)

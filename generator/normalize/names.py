@@ -1,0 +1,155 @@
+"""The only two doors from spec text into generated code: identifiers and literals.
+
+Every name the generator emits goes through :func:`snake`, :func:`pascal` or
+:class:`Scope`; every other piece of spec text goes through :func:`literal`
+(a Python string literal) or :func:`doc` (text safe inside a triple-quoted
+docstring or a ``#`` comment). Nothing else from the spec reaches a template.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MAX_IDENTIFIER = 64
+
+# Names a generated module or model needs for itself; a spec name equal to one of
+# these gets a suffix so it cannot shadow them.
+_RESERVED_SNAKE = frozenset(
+    {
+        "self", "cls", "client", "options", "extra_headers", "extra_query", "timeout",
+        "max_retries", "body", "json", "dict", "copy", "schema", "fields", "validate",
+        "construct", "model_config", "model_fields", "model_dump", "model_validate",
+        "with_raw_response", "with_options", "request", "close", "aclose", "base_url",
+        "http_client", "default_headers", "any", "str", "int", "float", "bool", "list",
+        "type", "match", "case", "print", "id_", "object", "bytes", "none", "true", "false",
+    }
+)
+_RESERVED_PASCAL = frozenset(
+    {
+        "BaseModel", "Field", "Any", "Literal", "Optional", "Union", "RootModel",
+        "ConfigDict", "Annotated", "List", "Dict", "Enum", "None", "True", "False",
+        "AnyUrl", "UUID", "Model", "Endpoint", "NotGiven", "APIResponse", "Mapping",
+        "Sequence", "Callable", "TypeAdapter", "AwareDatetime", "Decimal", "Path",
+        "Self", "Iterator", "Awaitable", "Exception", "Type", "Object",
+    }
+)
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_WORD = re.compile(r"[^0-9A-Za-z]+")
+
+
+def words(text: str) -> list[str]:
+    """Split any spec string into lower-case ASCII words (camelCase aware)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    spaced = _CAMEL_BOUNDARY.sub(" ", ascii_text)
+    return [w.lower() for w in _NON_WORD.split(spaced) if w]
+
+
+def _clip(name: str) -> str:
+    return name[:MAX_IDENTIFIER].rstrip("_") or name[:MAX_IDENTIFIER]
+
+
+def snake(text: str, *, fallback: str = "value") -> str:
+    """A valid, non-keyword snake_case identifier for ``text``."""
+    name = _clip("_".join(words(text))) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED_SNAKE:
+        name += "_"
+    return name
+
+
+def pascal(text: str, *, fallback: str = "Model") -> str:
+    """A valid PascalCase class name for ``text``."""
+    name = _clip("".join(w[:1].upper() + w[1:] for w in words(text))) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}{name}"
+    if name in _RESERVED_PASCAL or keyword.iskeyword(name):
+        name += "Model"
+    return name
+
+
+class Scope:
+    """Hands out names unique within one scope, deterministically (first come, first served)."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken = set(taken)
+
+    def claim(self, name: str) -> str:
+        candidate, n = name, 2
+        while candidate in self._taken:
+            candidate = f"{name}{'' if name.endswith('_') else '_'}{n}" if name[:1].islower() else f"{name}{n}"
+            n += 1
+        self._taken.add(candidate)
+        return candidate
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._taken
+
+
+def literal(text: str) -> str:
+    """A Python string literal that evaluates to exactly ``text``."""
+    out = ['"']
+    for ch in text:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch.isprintable() and ch != "\x7f" and unicodedata.category(ch) not in {"Cf", "Co", "Cs"}:
+            out.append(ch)
+        else:
+            out.append(_escape(ch))
+    out.append('"')
+    return "".join(out)
+
+
+def doc(text: str) -> str:
+    """``text`` made safe for the inside of a triple-quoted docstring (no raw strings).
+
+    Backslashes and quotes are escaped so nothing can close the docstring; control,
+    format (right-to-left, zero-width) and private characters become escapes; line
+    structure is kept; trailing blanks are trimmed.
+    """
+    lines = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        chars = []
+        for ch in line:
+            if ch == "\\":
+                chars.append("\\\\")
+            elif ch == '"':
+                chars.append('\\"')
+            elif ch == "\t":
+                chars.append("    ")
+            elif ch.isprintable() and unicodedata.category(ch) not in {"Cf", "Co", "Cs"}:
+                chars.append(ch)
+            else:
+                chars.append(_escape(ch))
+        lines.append("".join(chars).rstrip())
+    return "\n".join(lines).strip("\n")
+
+
+def comment(text: str) -> str:
+    """One line of ``text`` safe after a ``#`` (newlines folded, escapes as in :func:`doc`)."""
+    return " ".join(doc(text).split())
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def singular(word: str) -> str:
+    """Crude English singular, enough to spot ``run`` in ``runs``."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("sses") or word.endswith("xes"):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word

@@ -1,0 +1,334 @@
+"""Paths ➜ operations with typed parameters, bodies and results, grouped into resources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import SpecError
+from ..ir import Body, BodyEncoding, BodyField, ClientParam, Operation, Parameter, Resource
+from . import names
+from .refs import RefResolver
+from .schemas import SchemaNormalizer
+from .security import requirements
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_ENCODINGS: tuple[tuple[str, BodyEncoding], ...] = (
+    ("application/json", "json"),
+    ("application/x-www-form-urlencoded", "form"),
+    ("multipart/form-data", "multipart"),
+    ("application/octet-stream", "binary"),
+)
+_IDEMPOTENCY_HEADER = "idempotency-key"
+
+
+@dataclass
+class _Node:
+    """A resource under construction: ``projects`` ➜ ``runs`` ➜ operations."""
+
+    key: str
+    description: str = ""
+    operations: list[Operation] = field(default_factory=list)
+    children: dict[str, _Node] = field(default_factory=dict)
+
+
+class OperationBuilder:
+    def __init__(
+        self,
+        resolver: RefResolver,
+        schemas: SchemaNormalizer,
+        file: str,
+        known_schemes: set[str],
+        client_params: dict[str, ClientParam],
+        env_prefix: str,
+    ) -> None:
+        self._resolver = resolver
+        self._schemas = schemas
+        self._file = file
+        self._known = known_schemes
+        self._client_params = client_params
+        self._env_prefix = env_prefix
+        self._root = _Node("")
+        self._tag_descriptions = {
+            str(t.get("name")): str(t.get("description") or "")
+            for t in resolver.document.get("tags") or []
+            if isinstance(t, dict)
+        }
+        self.warnings: list[str] = []
+
+    # -- walking the spec ---------------------------------------------------------------
+    def build(self) -> tuple[Resource, ...]:
+        document = self._resolver.document
+        global_security = document.get("security")
+        for path, item in (document.get("paths") or {}).items():
+            pointer = f"/paths/{_escape(path)}"
+            item = self._resolver.deref(item, pointer)
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                operation = item.get(method)
+                if isinstance(operation, dict):
+                    self._add(path, method, item, operation, global_security, f"{pointer}/{method}")
+        return self._freeze(self._root, names.Scope(), top=True)
+
+    def _add(
+        self, path: str, method: str, item: Mapping[str, Any], op: Mapping[str, Any],
+        global_security: Any, pointer: str,
+    ) -> None:
+        node = self._resource_node(op, path)
+        operation_id = str(op.get("operationId") or f"{method} {path}")
+        base = names.pascal(operation_id)
+        scope = names.Scope()
+        parameters = self._parameters(item, op, pointer, scope)
+        body = self._body(op, pointer, base, scope)
+        result, parsed, success = self._result(op, pointer, base)
+        security = requirements(
+            op["security"] if "security" in op else global_security, self._known, pointer + "/security", self._file
+        )
+        idempotency = next(
+            (p.json_name for p in parameters if p.location == "header" and p.json_name.lower() == _IDEMPOTENCY_HEADER),
+            None,
+        )
+        node.operations.append(
+            Operation(
+                method_name=_method_name(op, operation_id, node.key),
+                operation_id=operation_id,
+                http_method=method.upper(),
+                path=path,
+                summary=str(op.get("summary") or ""),
+                description=str(op.get("description") or ""),
+                parameters=tuple(parameters),
+                body=body,
+                result=result,
+                result_parsed=parsed,
+                success_statuses=success,
+                errors=self._errors(op, pointer, base),
+                security=security,
+                idempotency_header=idempotency,
+                deprecated=bool(op.get("deprecated")),
+            )
+        )
+
+    def _resource_node(self, op: Mapping[str, Any], path: str) -> _Node:
+        tags = op.get("tags")
+        if isinstance(tags, list) and tags and isinstance(tags[0], str) and tags[0].strip():
+            parts = [p for p in tags[0].split(".") if p.strip()] or [tags[0]]
+            description = self._tag_descriptions.get(tags[0], "")
+        else:
+            segments = [s for s in path.split("/") if s and not s.startswith("{")]
+            parts = [segments[0] if segments else "default"]
+            description = ""
+        node = self._root
+        for part in parts:
+            node = node.children.setdefault(part, _Node(part))
+        if description and not node.description:
+            node.description = description
+        return node
+
+    # -- parameters -------------------------------------------------------------------
+    def _parameters(
+        self, item: Mapping[str, Any], op: Mapping[str, Any], pointer: str, scope: names.Scope
+    ) -> list[Parameter]:
+        merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        for owner, owner_pointer in ((item, pointer.rsplit("/", 1)[0]), (op, pointer)):
+            for index, raw in enumerate(owner.get("parameters") or []):
+                where = f"{owner_pointer}/parameters/{index}"
+                param = self._resolver.deref(raw, where)
+                if not isinstance(param, dict) or "name" not in param or "in" not in param:
+                    raise SpecError(self._file, where, "a parameter needs 'name' and 'in'")
+                merged[(str(param["in"]), str(param["name"]))] = (param, where)
+        ordered = sorted(merged.values(), key=lambda pw: (not pw[0].get("required", False) and pw[0]["in"] != "path"))
+        return [self._parameter(param, where, scope) for param, where in ordered]
+
+    def _parameter(self, param: dict[str, Any], where: str, scope: names.Scope) -> Parameter:
+        location = param["in"]
+        if location not in ("path", "query", "header", "cookie"):
+            raise SpecError(self._file, where + "/in", f"unknown parameter location {location!r}")
+        json_name = str(param["name"])
+        schema = param.get("schema")
+        if schema is None and isinstance(param.get("content"), dict) and param["content"]:
+            schema = next(iter(param["content"].values())).get("schema")
+        normalized = self._schemas.normalize(schema or {}, names.pascal(json_name), where + "/schema")
+        annotation = self._schemas.annotation(normalized, loose_models=True)
+        required = bool(param.get("required")) or location == "path"
+        client_param = self._client_param(param, json_name, annotation)
+        credential = param.get("x-clientgen-credential")
+        return Parameter(
+            name=scope.claim(names.snake(json_name, fallback="param")),
+            json_name=json_name,
+            location=location,
+            annotation=annotation,
+            required=required and client_param is None and credential is None,
+            description=str(param.get("description") or ""),
+            client_param=client_param,
+            credential=names.snake(credential) if isinstance(credential, str) else None,
+            style_explode=param.get("explode", param.get("style", "form") == "form") is not False,
+            deprecated=bool(param.get("deprecated")),
+        )
+
+    def _client_param(self, param: Mapping[str, Any], json_name: str, annotation: str) -> str | None:
+        declared = param.get("x-clientgen-client-param")
+        if not declared and not param.get("x-speakeasy-globals-hidden"):
+            return None
+        name = names.snake(json_name)
+        if name not in self._client_params:
+            env = declared.get("env") if isinstance(declared, dict) else None
+            env_name = names.snake(env).upper() if isinstance(env, str) else f"{self._env_prefix}_{name.upper()}"
+            self._client_params[name] = ClientParam(
+                name=name, json_name=json_name, annotation=annotation, env=env_name,
+                description=str(param.get("description") or ""),
+            )
+        return name
+
+    # -- bodies -----------------------------------------------------------------------
+    def _body(self, op: Mapping[str, Any], pointer: str, base: str, scope: names.Scope) -> Body | None:
+        raw = op.get("requestBody")
+        if raw is None:
+            return None
+        where = pointer + "/requestBody"
+        request_body = self._resolver.deref(raw, where)
+        content = request_body.get("content") if isinstance(request_body, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        media_type, encoding = _pick_media_type(content)
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        if encoding == "binary":
+            schema: dict[str, Any] = {"type": "string", "format": "binary"}
+        else:
+            schema = self._schemas.normalize(
+                media.get("schema") or {}, base + "Request",
+                f"{where}/content/{_escape(media_type)}/schema",
+            )
+        required = bool(request_body.get("required"))
+        description = str(request_body.get("description") or "")
+        model_schema = self._schemas.resolve_model(schema)
+        annotation = self._schemas.annotation(schema, loose_models=True)
+        if model_schema is None or "properties" not in model_schema or encoding == "binary":
+            return Body(media_type, encoding, annotation, required, description=description)
+        model_required = set(model_schema.get("required", []))
+        fields = tuple(
+            BodyField(
+                name=scope.claim(names.snake(prop, fallback="field")),
+                json_name=prop,
+                annotation=self._schemas.annotation(sub, loose_models=True),
+                required=prop in model_required,
+                description=str(sub.get("description") or ""),
+            )
+            for prop, sub in model_schema["properties"].items()
+        )
+        fields = tuple(sorted(fields, key=lambda f: not f.required))
+        return Body(media_type, encoding, annotation, required, model=schema["$ref"].rsplit("/", 1)[1],
+                    fields=fields, description=description)
+
+    # -- responses --------------------------------------------------------------------
+    def _responses(self, op: Mapping[str, Any], pointer: str) -> list[tuple[str, dict[str, Any] | None, str]]:
+        out = []
+        for status, raw in (op.get("responses") or {}).items():
+            where = f"{pointer}/responses/{status}"
+            response = self._resolver.deref(raw, where)
+            content = response.get("content") if isinstance(response, dict) else None
+            schema: dict[str, Any] | None = None
+            if isinstance(content, dict) and content:
+                json_type = next((m for m in content if _is_json(m)), None)
+                if json_type is not None:
+                    media = content[json_type] if isinstance(content[json_type], dict) else {}
+                    schema = media.get("schema", {}) or {}
+                    where = f"{where}/content/{_escape(json_type)}/schema"
+                else:
+                    schema = {"type": "string", "format": "binary"}
+            out.append((str(status), schema, where))
+        return out
+
+    def _result(self, op: Mapping[str, Any], pointer: str, base: str) -> tuple[str, bool, tuple[str, ...]]:
+        responses = self._responses(op, pointer)
+        success = [r for r in responses if r[0].startswith("2") or r[0].upper() == "2XX"]
+        if not success:
+            success = [r for r in responses if r[0] == "default"]
+        annotations: list[str] = []
+        parsed = False
+        for status, schema, where in success:
+            if schema is None:
+                continue
+            parsed = True
+            hint = base + "Response" if len(success) == 1 else f"{base}Response{status}"
+            text = self._schemas.annotation(self._schemas.normalize(schema, hint, where))
+            if text not in annotations:
+                annotations.append(text)
+        result = " | ".join(annotations) if annotations else "None"
+        if "Any" in annotations:
+            result = "Any"
+        return result, parsed, tuple(s for s, _, _ in success)
+
+    def _errors(self, op: Mapping[str, Any], pointer: str, base: str) -> tuple[tuple[str, str], ...]:
+        errors = []
+        for status, schema, where in self._responses(op, pointer):
+            if status.startswith("2") or schema is None:
+                continue
+            hint = f"{base}Error{names.pascal(status, fallback='Status')}"
+            errors.append((status, self._schemas.annotation(self._schemas.normalize(schema, hint, where))))
+        return tuple(errors)
+
+    # -- resources --------------------------------------------------------------------
+    def _freeze(self, node: _Node, scope: names.Scope, top: bool = False) -> tuple[Resource, ...]:
+        resources = []
+        for key, child in node.children.items():
+            attr = scope.claim(names.snake(key, fallback="resource"))
+            class_name = self._schemas.claim_name(names.pascal(key) + "Resource")
+            method_scope = names.Scope()
+            operations = tuple(
+                _renamed(op, method_scope.claim(op.method_name)) for op in child.operations
+            )
+            child_scope = names.Scope(method_scope_names(operations))
+            resources.append(
+                Resource(
+                    attr=attr,
+                    class_name=class_name,
+                    description=child.description,
+                    operations=operations,
+                    children=self._freeze(child, child_scope),
+                    module=attr if top else "",
+                )
+            )
+        return tuple(resources)
+
+
+def method_scope_names(operations: tuple[Operation, ...]) -> list[str]:
+    return [op.method_name for op in operations] + ["with_raw_response"]
+
+
+def _renamed(op: Operation, name: str) -> Operation:
+    from dataclasses import replace
+
+    return replace(op, method_name=name)
+
+
+def _method_name(op: Mapping[str, Any], operation_id: str, resource_key: str) -> str:
+    """``function_run_start`` under ``functions`` ➜ ``run_start`` (no repeated resource words)."""
+    override = op.get("x-clientgen-name")
+    if isinstance(override, str) and override.strip():
+        return names.snake(override, fallback="call")
+    tokens = names.words(operation_id)
+    resource_words = {w for w in names.words(resource_key)} | {names.singular(w) for w in names.words(resource_key)}
+    kept = [t for t in tokens if t not in resource_words and names.singular(t) not in resource_words]
+    return names.snake("_".join(kept or tokens), fallback="call")
+
+
+def _pick_media_type(content: Mapping[str, Any]) -> tuple[str, BodyEncoding]:
+    for wanted, encoding in _ENCODINGS:
+        for media_type in content:
+            if media_type.split(";")[0].strip().lower() == wanted:
+                return media_type, encoding
+    for media_type in content:
+        if _is_json(media_type):
+            return media_type, "json"
+    return next(iter(content)), "binary"
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*"
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")

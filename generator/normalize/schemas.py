@@ -1,0 +1,420 @@
+"""Schemas ➜ named, normalized model schemas, and Python annotations for them.
+
+Every quirk of JSON Schema as written in OpenAPI ends here:
+
+* nullability in all its spellings (``nullable``, ``type: [X, "null"]``, a null branch
+  in ``anyOf``/``oneOf``, ``const: null``) becomes ``anyOf: [X, {type: null}]``;
+* inline objects are hoisted to named models (``title`` or a path-derived name);
+* ``allOf`` of objects is merged into one object;
+* unions of objects get a discriminator when the spec names one *or* when every
+  branch pins a distinct single value on a required property; other unions of
+  objects are ordered most specific first (so left-to-right validation picks the
+  right branch);
+* names become valid, unique class names.
+
+The output (``models``) is plain JSON Schema in which every ``$ref`` points to
+``#/components/schemas/<ClassName>``: the one input datamodel-code-generator sees.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import SpecError
+from ..ir import UnionReport
+from . import names
+from .refs import RefResolver
+
+COMPONENT_PREFIX = "#/components/schemas/"
+_NULL = {"type": "null"}
+_KEEP_KEYS = (
+    "description", "default", "format", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems",
+    "uniqueItems", "multipleOf", "readOnly", "writeOnly", "deprecated",
+)
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
+_MAX_DEPTH = 200
+
+
+class SchemaNormalizer:
+    """Collects the model schemas of one API, hoisting and naming as it goes."""
+
+    def __init__(self, resolver: RefResolver, file: str) -> None:
+        self._resolver = resolver
+        self._file = file
+        self._scope = names.Scope()
+        self.models: dict[str, dict[str, Any]] = {}
+        self.unions: list[UnionReport] = []
+        self._component_names: dict[str, str] = {}
+        self._in_progress: dict[str, str] = {}  # pointer of a schema being hoisted -> its name
+        components = resolver.document.get("components", {}).get("schemas", {}) or {}
+        for key in components:  # claim component names first: they win collisions
+            self._component_names[key] = self._scope.claim(names.pascal(key))
+        for key, schema in components.items():
+            pointer = f"/components/schemas/{_escape(key)}"
+            self._define(self._component_names[key], schema, pointer, self._component_names[key])
+
+    # -- public --------------------------------------------------------------------
+    def normalize(self, schema: Any, hint: str, pointer: str) -> dict[str, Any]:
+        """Normalize an operation-level schema; objects in it are hoisted under ``hint``."""
+        return self._norm(schema, hint, pointer, 0)
+
+    def claim_name(self, name: str) -> str:
+        """Reserve a class name (resource classes live beside the models)."""
+        return self._scope.claim(names.pascal(name))
+
+    def resolve_model(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The model schema a normalized ``$ref`` names, or None."""
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX):
+            return self.models.get(ref[len(COMPONENT_PREFIX):])
+        return None
+
+    def annotation(self, schema: Mapping[str, Any], *, loose_models: bool = False) -> str:
+        """A Python annotation for a normalized schema (models referenced by class name).
+
+        ``loose_models`` also accepts a plain mapping wherever a model is expected,
+        for keyword arguments of generated methods.
+        """
+        parts = self._union_parts(schema, loose_models)
+        for last in ("Mapping[str, Any]", "None"):  # reads best: Model | Mapping[str, Any] | None
+            if last in parts:
+                parts = [p for p in parts if p != last] + [last]
+        return " | ".join(parts)
+
+    def _union_parts(self, schema: Mapping[str, Any], loose: bool) -> list[str]:
+        branches = schema.get("anyOf") or schema.get("oneOf")
+        if isinstance(branches, list) and branches:
+            parts: list[str] = []
+            for branch in branches:
+                parts += [p for p in self._union_parts(branch, loose) if p not in parts]
+            return parts
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            name = ref[len(COMPONENT_PREFIX):]
+            if loose and _is_object_model(self.models.get(name, {})):
+                return [name, "Mapping[str, Any]"]
+            return [name]
+        return [self._single(schema, loose)]
+
+    def _single(self, schema: Mapping[str, Any], loose: bool) -> str:
+        if "enum" in schema:
+            values = [_enum_literal(v) for v in schema["enum"]]
+            if values and all(v is not None for v in values):
+                return f"Literal[{', '.join(v for v in values if v is not None)}]"
+            return "Any"
+        kind = schema.get("type")
+        if kind == "array":
+            return f"list[{self.annotation(schema.get('items', {}), loose_models=loose)}]"
+        if kind == "object":
+            extra = schema.get("additionalProperties")
+            value = self.annotation(extra, loose_models=loose) if isinstance(extra, dict) and extra else "Any"
+            return f"dict[str, {value}]"
+        if kind == "string":
+            return _STRING_FORMATS.get(str(schema.get("format")), "str")
+        if isinstance(kind, str) and kind in _PRIMITIVES:
+            return _PRIMITIVES[kind]
+        return "Any"
+
+    # -- hoisting --------------------------------------------------------------------
+    def _define(self, name: str, schema: Any, pointer: str, hint: str) -> None:
+        self._in_progress[pointer] = name
+        self.models[name] = {}  # reserve the slot, keeps spec order
+        body = self._norm_body(schema, hint, pointer, 0, top_level=True)
+        self.models[name] = body
+        del self._in_progress[pointer]
+
+    def _hoist(self, schema: dict[str, Any], hint: str, pointer: str, depth: int) -> dict[str, Any]:
+        title = schema.get("title")
+        base = names.pascal(title) if isinstance(title, str) and title.strip() else names.pascal(hint)
+        name = self._scope.claim(base)
+        self._in_progress[pointer] = name
+        self.models[name] = {}
+        self.models[name] = self._norm_body(schema, name, pointer, depth, top_level=True)
+        del self._in_progress[pointer]
+        return {"$ref": COMPONENT_PREFIX + name}
+
+    # -- the recursive walk ------------------------------------------------------------
+    def _norm(self, schema: Any, hint: str, pointer: str, depth: int) -> dict[str, Any]:
+        if depth > _MAX_DEPTH:
+            raise SpecError(self._file, pointer, f"schema nesting deeper than {_MAX_DEPTH} levels")
+        if schema is True or schema == {} or schema is None:
+            return {}
+        if schema is False or not isinstance(schema, dict):
+            return {}
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self._norm_ref(schema, ref, hint, pointer, depth)
+        if pointer in self._in_progress:  # a recursive inline schema: refer to its model
+            return {"$ref": COMPONENT_PREFIX + self._in_progress[pointer]}
+        if _wants_hoist(schema, self._resolver):
+            return self._hoist(schema, hint, pointer, depth)
+        return self._norm_body(schema, hint, pointer, depth, top_level=False)
+
+    def _norm_ref(self, schema: dict[str, Any], ref: str, hint: str, pointer: str, depth: int) -> dict[str, Any]:
+        if ref.startswith(COMPONENT_PREFIX) and "/" not in ref[len(COMPONENT_PREFIX):]:
+            key = _unescape(ref[len(COMPONENT_PREFIX):])
+            if key not in self._component_names:
+                raise SpecError(self._file, pointer + "/$ref", f"$ref target {ref!r} does not exist")
+            out: dict[str, Any] = {"$ref": COMPONENT_PREFIX + self._component_names[key]}
+        else:
+            target_pointer = ref[1:]
+            if target_pointer in self._in_progress:
+                out = {"$ref": COMPONENT_PREFIX + self._in_progress[target_pointer]}
+            else:
+                target = self._resolver.resolve(ref, pointer + "/$ref")
+                out = self._norm(target, hint, target_pointer, depth + 1)
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        if _is_nullable(siblings):  # 3.0: {$ref, nullable: true} or 3.1 siblings
+            return {"anyOf": [out, dict(_NULL)]}
+        return out
+
+    def _norm_body(
+        self, schema: dict[str, Any], hint: str, pointer: str, depth: int, *, top_level: bool
+    ) -> dict[str, Any]:
+        if _is_nullable(schema):
+            inner = _strip_null(schema)
+            if not inner:
+                return {}
+            if top_level and "$ref" not in inner:
+                normalized = self._norm_body(inner, hint, pointer, depth + 1, top_level=True)
+            else:
+                normalized = self._norm(inner, hint, pointer + "/~nonnull", depth + 1)
+            self.unions.append(UnionReport(_pointer_text(pointer), "nullable", "X | None"))
+            return {"anyOf": [normalized, dict(_NULL)], **_kept(schema, ("description", "default"))}
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            variants = [{**schema, "type": k} for k in kind]
+            return {"anyOf": [self._norm_body(v, hint, pointer, depth + 1, top_level=False) for v in variants]}
+        if "allOf" in schema:
+            return self._norm_all_of(schema, hint, pointer, depth, top_level)
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                return self._norm_union(schema, key, hint, pointer, depth)
+        if "const" in schema:
+            return {"enum": [schema["const"]], **_kept(schema, _KEEP_KEYS)}
+        if "enum" in schema:
+            return {**_kept(schema, ("type",)), "enum": list(schema["enum"]), **_kept(schema, _KEEP_KEYS)}
+        if kind == "array" or "items" in schema:
+            items = self._norm(schema.get("items", {}), hint + "Item", pointer + "/items", depth + 1)
+            return {"type": "array", "items": items, **_kept(schema, _KEEP_KEYS)}
+        if kind == "object" or "properties" in schema or "additionalProperties" in schema:
+            return self._norm_object(schema, hint, pointer, depth)
+        if isinstance(kind, str) and kind in _PRIMITIVES:
+            return {"type": kind, **_kept(schema, _KEEP_KEYS)}
+        return {**_kept(schema, ("description", "default"))}
+
+    def _norm_object(self, schema: dict[str, Any], hint: str, pointer: str, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "object"}
+        properties = schema.get("properties") or {}
+        if properties:
+            out["properties"] = {
+                prop: self._norm(sub, hint + names.pascal(prop, fallback="Field"),
+                                 f"{pointer}/properties/{_escape(prop)}", depth + 1)
+                for prop, sub in properties.items()
+            }
+            required = [r for r in schema.get("required", []) if r in properties]
+            if required:
+                out["required"] = required
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and extra:
+            out["additionalProperties"] = self._norm(extra, hint + "Value", pointer + "/additionalProperties", depth + 1)
+        elif extra is False:
+            out["additionalProperties"] = False
+        return {**out, **_kept(schema, ("description", "default", "deprecated"))}
+
+    def _norm_all_of(
+        self, schema: dict[str, Any], hint: str, pointer: str, depth: int, top_level: bool
+    ) -> dict[str, Any]:
+        parts = schema["allOf"]
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        if len(parts) == 1 and not rest.get("properties"):
+            inner = self._norm(parts[0], hint, pointer + "/allOf/0", depth + 1)
+            return {**inner, **_kept(rest, ("description", "default"))} if "$ref" not in inner else inner
+        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        for index, part in enumerate([*parts, rest]):
+            resolved = self._resolver.deref(part, f"{pointer}/allOf/{index}")
+            if not isinstance(resolved, dict):
+                continue
+            if "allOf" in resolved:  # nested allOf: flatten through a recursive merge
+                resolved = self._flatten_all_of(resolved, pointer, depth + 1)
+            merged["properties"].update(resolved.get("properties") or {})
+            merged["required"] += [r for r in resolved.get("required", []) if r not in merged["required"]]
+            if "additionalProperties" in resolved:
+                merged["additionalProperties"] = resolved["additionalProperties"]
+            if "description" in resolved and "description" not in merged:
+                merged["description"] = resolved["description"]
+        if not merged["required"]:
+            del merged["required"]
+        return self._norm_object(merged, hint, pointer, depth)
+
+    def _flatten_all_of(self, schema: dict[str, Any], pointer: str, depth: int) -> dict[str, Any]:
+        if depth > _MAX_DEPTH:
+            raise SpecError(self._file, pointer, "allOf nesting too deep")
+        out: dict[str, Any] = {"properties": {}, "required": []}
+        for part in [*schema["allOf"], {k: v for k, v in schema.items() if k != "allOf"}]:
+            part = self._resolver.deref(part, pointer)
+            if isinstance(part, dict) and "allOf" in part:
+                part = self._flatten_all_of(part, pointer, depth + 1)
+            if isinstance(part, dict):
+                out["properties"].update(part.get("properties") or {})
+                out["required"] += part.get("required", [])
+        return out
+
+    def _norm_union(self, schema: dict[str, Any], key: str, hint: str, pointer: str, depth: int) -> dict[str, Any]:
+        raw = schema[key]
+        branches: list[dict[str, Any]] = []
+        for index, branch in enumerate(raw):
+            branch_hint = hint if len(raw) == 1 else f"{hint}Option{index + 1}"
+            normalized = self._norm(branch, branch_hint, f"{pointer}/{key}/{index}", depth + 1)
+            if normalized not in branches:
+                branches.append(normalized)
+        extra = _kept(schema, ("description", "default"))
+        if len(branches) == 1:
+            return {**branches[0], **extra} if "$ref" not in branches[0] else branches[0]
+        models = [self.resolve_model(b) for b in branches]
+        if all(m is not None and _is_object_model(m) for m in models):
+            return {**self._object_union(branches, schema, pointer), **extra}
+        return {"anyOf": branches, **extra}
+
+    def _object_union(
+        self, branches: list[dict[str, Any]], schema: dict[str, Any], pointer: str
+    ) -> dict[str, Any]:
+        where = _pointer_text(pointer)
+        explicit = schema.get("discriminator")
+        if isinstance(explicit, dict) and isinstance(explicit.get("propertyName"), str):
+            prop = explicit["propertyName"]
+            mapping = self._discriminator_mapping(branches, prop)
+            if mapping is not None:
+                self.unions.append(UnionReport(where, "discriminated", f"on {prop!r} (declared)"))
+                return {"oneOf": branches, "discriminator": {"propertyName": prop, "mapping": mapping}}
+        for prop in self._candidate_discriminators(branches):
+            mapping = self._discriminator_mapping(branches, prop)
+            if mapping is not None:
+                self.unions.append(UnionReport(where, "discriminated", f"on {prop!r} (implicit)"))
+                return {"oneOf": branches, "discriminator": {"propertyName": prop, "mapping": mapping}}
+        ordered = sorted(branches, key=self._specificity)
+        order = ", ".join(b["$ref"][len(COMPONENT_PREFIX):] for b in ordered)
+        self.unions.append(UnionReport(where, "ordered", f"most specific first: {order}"))
+        return {"anyOf": ordered}
+
+    def _candidate_discriminators(self, branches: list[dict[str, Any]]) -> list[str]:
+        first = self.resolve_model(branches[0]) or {}
+        return [p for p in first.get("required", []) if _pinned_value(first["properties"].get(p, {})) is not None]
+
+    def _discriminator_mapping(self, branches: list[dict[str, Any]], prop: str) -> dict[str, str] | None:
+        """``{value: ref}`` when every branch pins a distinct value of a required ``prop``."""
+        mapping: dict[str, str] = {}
+        for branch in branches:
+            model = self.resolve_model(branch) or {}
+            if prop not in model.get("required", []):
+                return None
+            value = _pinned_value(model.get("properties", {}).get(prop, {}))
+            if not isinstance(value, str) or value in mapping:
+                return None
+            mapping[value] = branch["$ref"]
+        return mapping
+
+    def _specificity(self, branch: dict[str, Any]) -> tuple[int, int]:
+        model = self.resolve_model(branch) or {}
+        return (-len(model.get("required", [])), -len(model.get("properties", {})))
+
+
+def _wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:
+    """Inline objects with properties, and allOf merges, become named models."""
+    if _is_nullable(schema):
+        return False
+    if "allOf" in schema and not (len(schema["allOf"]) == 1 and not schema.get("properties")):
+        return True
+    kind = schema.get("type")
+    return bool(schema.get("properties")) and kind in (None, "object") and not (
+        "anyOf" in schema or "oneOf" in schema
+    )
+
+
+def _is_object_model(model: Mapping[str, Any]) -> bool:
+    return model.get("type") == "object" and "properties" in model
+
+
+def _is_nullable(schema: Mapping[str, Any]) -> bool:
+    if schema.get("nullable") is True:
+        return True
+    kind = schema.get("type")
+    if isinstance(kind, list) and "null" in kind and len(kind) > 1:
+        return True
+    if "const" in schema and schema["const"] is None:
+        return True
+    if isinstance(schema.get("enum"), list) and None in schema["enum"] and len(schema["enum"]) > 1:
+        return True
+    for key in ("anyOf", "oneOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list) and len(branches) > 1 and any(_is_null(b) for b in branches):
+            return True
+    return False
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None]
+                                         or ("const" in schema and schema["const"] is None))
+
+
+def _strip_null(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """``schema`` without its null alternative ({} when nothing else is left)."""
+    out = {k: v for k, v in schema.items() if k not in ("nullable", "title")}
+    kind = out.get("type")
+    if isinstance(kind, list):
+        rest = [k for k in kind if k != "null"]
+        out["type"] = rest[0] if len(rest) == 1 else rest
+    if "const" in out and out["const"] is None:
+        del out["const"]
+    if isinstance(out.get("enum"), list):
+        out["enum"] = [v for v in out["enum"] if v is not None]
+    for key in ("anyOf", "oneOf"):
+        branches = out.get(key)
+        if not isinstance(branches, list):
+            continue
+        rest_branches = [b for b in branches if not _is_null(b)]
+        if len(rest_branches) != 1 or not isinstance(rest_branches[0], dict):
+            out[key] = rest_branches
+            continue
+        del out[key]
+        out = {**out, **rest_branches[0]}
+    return out if set(out) - {"description", "default"} else {}
+
+
+def _pinned_value(schema: Mapping[str, Any]) -> Any:
+    if "const" in schema:
+        return schema["const"]
+    enum = schema.get("enum")
+    if isinstance(enum, list) and len(enum) == 1:
+        return enum[0]
+    return None
+
+
+def _kept(schema: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: copy.deepcopy(schema[k]) for k in keys if k in schema}
+
+
+def _enum_literal(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, str):
+        return names.literal(value)
+    if isinstance(value, int):
+        return str(value)
+    return None
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _pointer_text(pointer: str) -> str:
+    return pointer or "/"

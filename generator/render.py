@@ -1,0 +1,198 @@
+"""IR ➜ the files of one package, through Jinja templates and the static runtime."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from .ir import Api, AuthScheme, Resource
+from .normalize.names import comment, doc, literal
+from .signatures import MethodView, method_view, model_names_used, walk
+
+_RUNTIME_FILES = ("_types.py", "_exceptions.py", "_auth.py", "_base_client.py", "_response.py")
+
+
+def templates_dir() -> Path:
+    """Templates ship inside the wheel (``generator/templates``) or beside the source tree."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "package").is_dir():
+            return candidate
+    raise FileNotFoundError("clientgen's templates folder is missing from this installation")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir() / "package")),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+    env.filters["literal"] = literal
+    env.filters["doc"] = doc
+    env.filters["comment"] = comment
+    env.filters["md"] = _markdown
+    env.filters["toml"] = json.dumps  # a JSON string is a valid TOML basic string
+    return env
+
+
+def runtime_files() -> dict[str, str]:
+    runtime = templates_dir() / "runtime"
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(runtime.glob("_*.py"))}
+
+
+def render_package(api: Api, models_source: str) -> dict[str, str]:
+    """Relative path ➜ text of every file of the package (unformatted Python)."""
+    env = _environment()
+    pkg = api.package
+    views = _method_views(api)
+    context = _package_context(api, views)
+    files = {
+        "pyproject.toml": env.get_template("pyproject.toml.jinja").render(**context),
+        "README.md": env.get_template("README.md.jinja").render(**context),
+        f"{pkg}/__init__.py": env.get_template("__init__.py.jinja").render(**context),
+        f"{pkg}/_version.py": env.get_template("_version.py.jinja").render(**context),
+        f"{pkg}/_client.py": env.get_template("_client.py.jinja").render(**context),
+        f"{pkg}/errors.py": env.get_template("errors.py.jinja").render(**context),
+        f"{pkg}/resources/__init__.py": env.get_template("resources__init__.py.jinja").render(**context),
+        f"{pkg}/models.py": models_source,
+        f"{pkg}/py.typed": "",
+    }
+    for name, text in runtime_files().items():
+        files[f"{pkg}/{name}"] = text
+    for resource in api.resources:
+        files[f"{pkg}/resources/{resource.module}.py"] = _render_resource(api, resource, views)
+    return files
+
+
+def _method_views(api: Api) -> dict[str, list[MethodView]]:
+    views: dict[str, list[MethodView]] = {}
+    for resource in walk(api.resources):
+        views[resource.class_name] = [
+            method_view(api, op, f"_{resource.attr.upper()}_{op.method_name.upper()}")
+            for op in resource.operations
+        ]
+    return views
+
+
+def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]) -> str:
+    resources = walk((top,))
+    methods = {r.class_name: views[r.class_name] for r in resources}
+    all_views = [m for r in resources for m in methods[r.class_name]]
+    texts = [m.result for m in all_views] + [" ".join(m.params) for m in all_views]
+    texts += [v for m in all_views for _, v in m.endpoint_args + m.request_args]
+    used_models = model_names_used(texts, set(api.model_names))
+    imports = []
+    if any("datetime." in text for text in texts):
+        imports.append("import datetime")
+    typing_names = model_names_used(texts, {"Any", "Literal", "Mapping"})
+    if typing_names:
+        imports.append(f"from typing import {', '.join(typing_names)}")
+    imports.append("from typing import TYPE_CHECKING")
+    imports.append("")
+    imports.append("from .._base_client import RequestOptions")
+    imports.append("from .._endpoint import Endpoint")
+    imports.append("from .._payload import build_body, require")
+    imports.append("from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper")
+    imports.append("from .._types import NOT_GIVEN, Headers, NotGiven, Query, Timeout")
+    if used_models:
+        imports.append(f"from ..models import {', '.join(used_models)}")
+    imports += ["", "if TYPE_CHECKING:", f"    from .._client import Async{api.client_class}, {api.client_class}"]
+    endpoints = [(m.const, op, m) for r in resources for op, m in zip(r.operations, methods[r.class_name])]
+    return _environment().get_template("resource.py.jinja").render(
+        api=api,
+        module_doc=top.description or f"The {top.attr} resource.",
+        imports=imports,
+        resources=resources,
+        methods=methods,
+        endpoints=endpoints,
+    )
+
+
+def _package_context(api: Api, views: dict[str, list[MethodView]]) -> dict[str, object]:
+    operations = []
+    for resource in walk(api.resources):
+        path = _resource_path(api.resources, resource)
+        operations += [(path, m) for m in views[resource.class_name]]
+    servers = [s.url for s in api.servers]
+    construct = [f'{c.name}="..."' for c in api.credentials if c.secret][:1]
+    construct += [f'{p.name}="..."' for p in api.client_params]
+    if not servers:
+        construct.append('base_url="https://api.example.com"')
+    first = f"{operations[0][0]}.{operations[0][1].name}({operations[0][1].example})" if operations else ""
+    raw = f"{operations[0][0]}.with_raw_response.{operations[0][1].name}({operations[0][1].example})" if operations else "..."
+    return {
+        "api": api,
+        "servers": servers,
+        "default_base_url": literal(servers[0]) if servers and not api.servers[0].variables else "None",
+        "base_url_env": f"{api.env_prefix}_BASE_URL",
+        "schemes": [(s.key, _scheme_expr(s)) for s in api.schemes],
+        "auth_imports": sorted({"AuthScheme", "Credential", "client_param", *(_scheme_class(s) for s in api.schemes)}),
+        "scheme_help": {s.key: _scheme_help(api, s) for s in api.schemes},
+        "operations": operations,
+        "construct_example": ", ".join(construct),
+        "first_example": first,
+        "raw_example": raw,
+        "idempotent_ops": any(op.idempotency_header for r in walk(api.resources) for op in r.operations),
+        "summary": " ".join((api.description or api.title).split())[:200],
+    }
+
+
+def _resource_path(roots: tuple[Resource, ...], target: Resource) -> str:
+    for root in roots:
+        if root is target:
+            return root.attr
+        inner = _resource_path(root.children, target)
+        if inner:
+            return f"{root.attr}.{inner}"
+    return ""
+
+
+_CLASSES = {"api_key": "ApiKeyAuth", "bearer": "BearerAuth", "basic": "BasicAuth", "oauth2": "OAuth2Auth",
+            "mutual_tls": "MutualTLSAuth"}
+
+
+def _scheme_class(scheme: AuthScheme) -> str:
+    return _CLASSES[scheme.kind]
+
+
+def _scheme_expr(scheme: AuthScheme) -> str:
+    cls = _scheme_class(scheme)
+    token = scheme.credentials[0] if scheme.credentials else "api_key"
+    if scheme.kind == "api_key":
+        args = f"param={literal(scheme.param)}, location={literal(scheme.location)}, credential={literal(token)}"
+        return f"{cls}({args}, prefix={literal(scheme.prefix)})"
+    if scheme.kind == "bearer":
+        return f"{cls}(credential={literal(token)})"
+    if scheme.kind == "basic":
+        return f"{cls}()"
+    if scheme.kind == "oauth2":
+        flows = "(" + "".join(f"{literal(f)}, " for f in scheme.flows) + ")"
+        scopes = "(" + "".join(f"{literal(s)}, " for s in scheme.scopes) + ")"
+        token_url = literal(scheme.token_url) if scheme.token_url else "None"
+        return f"{cls}(token_url={token_url}, flows={flows}, scopes={scopes}, credential={literal(token)})"
+    return f"{cls}()"
+
+
+def _scheme_help(api: Api, scheme: AuthScheme) -> str:
+    env = {c.name: c.env for c in api.credentials}
+    names = ", ".join(f"`{c}=` (or `{env.get(c, '')}`)" for c in scheme.credentials)
+    where = {
+        "api_key": f"sent in the {scheme.location} `{scheme.param}`" + (f" as `{scheme.prefix}<key>`" if scheme.prefix else ""),
+        "bearer": "sent as `Authorization: Bearer <token>`",
+        "basic": "HTTP basic authentication",
+        "oauth2": "OAuth2: a static access token, or a token fetched with the flow's credentials",
+        "mutual_tls": "a client certificate (`cert=`)",
+    }[scheme.kind]
+    return f"{where}; pass {names}" if names else where
+
+
+def _markdown(text: object) -> str:
+    """Spec text inside Markdown tables and prose: one line, no HTML, no table breaks."""
+    flat = " ".join(str(text).split())
+    return flat.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
