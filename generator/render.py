@@ -90,10 +90,8 @@ def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]
     imports = []
     if any("datetime." in text for text in texts):
         imports.append("import datetime")
-    typing_names = model_names_used(texts, {"Any", "Literal", "Mapping"})
-    if typing_names:
-        imports.append(f"from typing import {', '.join(typing_names)}")
-    imports.append("from typing import TYPE_CHECKING")
+    typing_names = ["TYPE_CHECKING", *model_names_used(texts, {"Any", "Literal", "Mapping"})]
+    imports.append(f"from typing import {', '.join(typing_names)}")
     imports.append("")
     imports.append("from .._base_client import RequestOptions")
     imports.append("from .._endpoint import Endpoint")
