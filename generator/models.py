@@ -46,7 +46,6 @@ def render_models(api: Api) -> str:
                 use_schema_description=True,
                 use_field_description=True,
                 disable_timestamp=True,
-                union_mode="left_to_right",
                 extra_fields="allow",
                 use_type_alias=True,
                 output_datetime_class="datetime",

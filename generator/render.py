@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def _environment() -> jinja2.Environment:
     env.filters["doc"] = doc
     env.filters["comment"] = comment
     env.filters["md"] = _markdown
+    env.filters["wrap"] = _wrap
     env.filters["toml"] = json.dumps  # a JSON string is a valid TOML basic string
     return env
 
@@ -95,7 +97,9 @@ def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]
     imports.append("")
     imports.append("from .._base_client import RequestOptions")
     imports.append("from .._endpoint import Endpoint")
-    imports.append("from .._payload import build_body, require")
+    helpers = [h for h in ("build_body", "credential", "require") if any(f"{h}(" in t for t in texts)]
+    if helpers:
+        imports.append(f"from .._payload import {', '.join(helpers)}")
     imports.append("from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper")
     imports.append("from .._types import NOT_GIVEN, Headers, NotGiven, Query, Timeout")
     if used_models:
@@ -130,7 +134,7 @@ def _package_context(api: Api, views: dict[str, list[MethodView]]) -> dict[str, 
         "default_base_url": literal(servers[0]) if servers and not api.servers[0].variables else "None",
         "base_url_env": f"{api.env_prefix}_BASE_URL",
         "schemes": [(s.key, _scheme_expr(s)) for s in api.schemes],
-        "auth_imports": sorted({"AuthScheme", "Credential", "client_param", *(_scheme_class(s) for s in api.schemes)}),
+        "auth_imports": sorted({"AuthScheme", "Credential", *(_scheme_class(s) for s in api.schemes)}),
         "scheme_help": {s.key: _scheme_help(api, s) for s in api.schemes},
         "operations": operations,
         "construct_example": ", ".join(construct),
@@ -194,3 +198,14 @@ def _markdown(text: object) -> str:
     """Spec text inside Markdown tables and prose: one line, no HTML, no table breaks."""
     flat = " ".join(str(text).split())
     return flat.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrap(text: str, width: int = 88) -> str:
+    """Fill prose paragraphs to ``width``; lists, tables and code blocks keep their lines."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.split("\n")
+        structured = any(line.lstrip()[:1] in ("-", "*", "|", "`", ">") or line.startswith(" ") for line in lines)
+        paragraphs.append(paragraph if structured else textwrap.fill(" ".join(lines), width=width,
+                                                                    break_long_words=False, break_on_hyphens=False))
+    return "\n\n".join(paragraphs)

@@ -104,7 +104,7 @@ def _value(api: Api, param: Parameter) -> str:
         env = next(c.env for c in api.client_params if c.name == param.client_param)
         return f"require(self._client.{param.client_param}, {literal(param.client_param)}, {literal(env)})"
     if param.credential is not None:
-        return f"self._client._credential({literal(param.credential)})"
+        return f"credential(self._client, {literal(param.credential)})"
     return param.name
 
 

@@ -1,0 +1,95 @@
+"""The committed clients in generated/: a snapshot of the generator, and products in their own right."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import render
+from generator.config import load_project
+from generator.pipeline import generate_files
+from generator.write import MANIFEST, compare, read_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = load_project(ROOT / "pyproject.toml")
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.name)
+def test_generated_matches_the_generator(config) -> None:  # type: ignore[no-untyped-def]
+    """The snapshot: regenerating changes nothing, and the manifest lists exactly the files."""
+    files = generate_files(config).files
+    changes = compare(config.output, files)
+    assert changes == [], f"generated/{config.name} is stale: run `clientgen generate`\n" + "\n".join(
+        f"{c.kind} {c.path}\n{c.diff}" for c in changes[:5]
+    )
+    assert sorted(read_manifest(config.output)) == sorted(files)
+
+
+def test_a_template_change_is_caught_by_the_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    changed = tmp_path / "templates"
+    shutil.copytree(render.templates_dir(), changed)
+    readme = changed / "package" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nA line the snapshot has not seen.\n")
+    monkeypatch.setattr(render, "templates_dir", lambda: changed)
+    render._environment.cache_clear()
+    try:
+        changes = compare(CONFIGS[0].output, generate_files(CONFIGS[0]).files)
+    finally:
+        render._environment.cache_clear()
+    assert [c.path for c in changes] == ["README.md"]
+    assert "A line the snapshot has not seen." in changes[0].diff
+
+
+def test_generation_is_deterministic(tmp_path: Path) -> None:
+    """Same input, same bytes: two runs into fresh folders, compared file by file."""
+    config = next(c for c in CONFIGS if c.name == "intuned")
+    first = generate_files(config).files
+    second = generate_files(config).files
+    assert first == second
+    assert all("\\r" not in text for text in first.values())
+
+
+@pytest.mark.slow
+def test_mypy_strict_passes_on_every_generated_package() -> None:
+    packages = [str(c.output / c.package) for c in CONFIGS]
+    result = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--no-incremental", *packages],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_black_check_passes_on_generated() -> None:
+    result = subprocess.run(
+        [str(BIN / "black"), "--check", "--quiet", "--line-length", "100", "generated"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_each_package_builds_installs_and_imports_in_a_fresh_venv(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    wheels = tmp_path / "wheels"
+    for config in CONFIGS:
+        subprocess.run(
+            [sys.executable, "-m", "build", "--wheel", "--outdir", str(wheels), str(config.output)],
+            check=True, capture_output=True,
+        )
+    built = sorted(wheels.glob("*.whl"))
+    assert len(built) == len(CONFIGS)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *map(str, built)], check=True)
+    code = "; ".join(f"import {c.package}" for c in CONFIGS) + "; print('ok')"
+    out = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_manifest_is_present() -> None:
+    for config in CONFIGS:
+        assert (config.output / MANIFEST).is_file()
