@@ -53,7 +53,8 @@ def render_models(api: Api) -> str:
                 type_mappings=[
                     "string+uri=string", "string+email=string", "string+uuid=string",
                     "string+hostname=string", "string+ipv4=string", "string+ipv6=string",
-                    "string+uri-reference=string", "string+idn-email=string",
+                    "string+uri-reference=string", "string+idn-email=string", "string+duration=string",
+                    "string+time=string", "string+password=string",
                 ],
                 use_double_quotes=True,
                 capitalise_enum_members=True,

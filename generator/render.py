@@ -13,8 +13,6 @@ from .ir import Api, AuthScheme, Resource
 from .normalize.names import comment, doc, literal
 from .signatures import MethodView, method_view, model_names_used, walk
 
-_RUNTIME_FILES = ("_types.py", "_exceptions.py", "_auth.py", "_base_client.py", "_response.py")
-
 
 def templates_dir() -> Path:
     """Templates ship inside the wheel (``generator/templates``) or beside the source tree."""

@@ -34,6 +34,7 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
         resolver, schemas, file, {s.key for s in schemes}, client_params, config.env_prefix
     )
     resources = builder.build()
+    schemas.open_enums()
     client_class = config.client_class or names.pascal(config.name, fallback="Client")
     if client_class in schemas.models:
         client_class = schemas.claim_name(client_class + "Client")

@@ -50,6 +50,7 @@ class SchemaNormalizer:
         self.unions: list[UnionReport] = []
         self._component_names: dict[str, str] = {}
         self._in_progress: dict[str, str] = {}  # pointer of a schema being hoisted -> its name
+        self._discriminators: set[tuple[str, str]] = set()  # (model, property) that tag a union
         components = resolver.document.get("components", {}).get("schemas", {}) or {}
         for key in components:  # claim component names first: they win collisions
             self._component_names[key] = self._scope.claim(names.pascal(key))
@@ -61,6 +62,19 @@ class SchemaNormalizer:
     def normalize(self, schema: Any, hint: str, pointer: str) -> dict[str, Any]:
         """Normalize an operation-level schema; objects in it are hoisted under ``hint``."""
         return self._norm(schema, hint, pointer, 0)
+
+    def open_enums(self) -> None:
+        """Let every string enum also accept values the spec does not list (forward compatible).
+
+        ``Literal["a", "b"] | str``: mypy users still see the documented values, and a server
+        that adds a value does not break parsing. Discriminator tags stay closed literals.
+        """
+        for name, model in self.models.items():
+            for prop, sub in (model.get("properties") or {}).items():
+                if (name, prop) not in self._discriminators:
+                    model["properties"][prop] = _open(sub)
+            if "properties" not in model:
+                self.models[name] = _open(model)
 
     def claim_name(self, name: str) -> str:
         """Reserve a class name (resource classes live beside the models)."""
@@ -184,7 +198,7 @@ class SchemaNormalizer:
             else:
                 normalized = self._norm(inner, hint, pointer + "/~nonnull", depth + 1)
             self.unions.append(UnionReport(_pointer_text(pointer), "nullable", "X | None"))
-            return {"anyOf": [normalized, dict(_NULL)], **_kept(schema, ("description", "default"))}
+            return {"anyOf": [normalized, dict(_NULL)], **_kept(schema, ("description",)), **_default(schema)}
         kind = schema.get("type")
         if isinstance(kind, list):
             variants = [{**schema, "type": k} for k in kind]
@@ -272,7 +286,7 @@ class SchemaNormalizer:
             normalized = self._norm(branch, branch_hint, f"{pointer}/{key}/{index}", depth + 1)
             if normalized not in branches:
                 branches.append(normalized)
-        extra = _kept(schema, ("description", "default"))
+        extra = {**_kept(schema, ("description",)), **_default(schema)}
         if len(branches) == 1:
             return {**branches[0], **extra} if "$ref" not in branches[0] else branches[0]
         models = [self.resolve_model(b) for b in branches]
@@ -307,6 +321,12 @@ class SchemaNormalizer:
 
     def _discriminator_mapping(self, branches: list[dict[str, Any]], prop: str) -> dict[str, str] | None:
         """``{value: ref}`` when every branch pins a distinct value of a required ``prop``."""
+        mapping = self._pinned_mapping(branches, prop)
+        if mapping is not None:
+            self._discriminators.update((ref[len(COMPONENT_PREFIX):], prop) for ref in mapping.values())
+        return mapping
+
+    def _pinned_mapping(self, branches: list[dict[str, Any]], prop: str) -> dict[str, str] | None:
         mapping: dict[str, str] = {}
         for branch in branches:
             model = self.resolve_model(branch) or {}
@@ -321,6 +341,23 @@ class SchemaNormalizer:
     def _specificity(self, branch: dict[str, Any]) -> tuple[int, int]:
         model = self.resolve_model(branch) or {}
         return (-len(model.get("required", [])), -len(model.get("properties", {})))
+
+
+def _open(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its string enums widened to ``enum | string`` (recursively)."""
+    if isinstance(schema.get("enum"), list) and all(isinstance(v, str) for v in schema["enum"]):
+        closed = {k: v for k, v in schema.items() if k not in ("description", "default")}
+        opened: dict[str, Any] = {"anyOf": [{"type": "string", **closed}, {"type": "string"}]}
+        return {**opened, **_kept(schema, ("description", "default"))}
+    out = dict(schema)
+    for key in ("anyOf", "oneOf"):
+        if isinstance(out.get(key), list):
+            out[key] = [_open(b) for b in out[key]]
+    if isinstance(out.get("items"), dict):
+        out["items"] = _open(out["items"])
+    if isinstance(out.get("additionalProperties"), dict):
+        out["additionalProperties"] = _open(out["additionalProperties"])
+    return out
 
 
 def _wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:
@@ -392,6 +429,17 @@ def _pinned_value(schema: Mapping[str, Any]) -> Any:
     if isinstance(enum, list) and len(enum) == 1:
         return enum[0]
     return None
+
+
+def _default(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The default of a nullable or union schema, when it is a plain scalar.
+
+    An object default for a model-typed field would be kept as a raw dict by pydantic
+    (defaults are not validated) and is a type error: such defaults are the server's
+    business, so the client leaves them out and sends nothing.
+    """
+    value = schema.get("default")
+    return {"default": value} if "default" in schema and not isinstance(value, (dict, list)) else {}
 
 
 def _kept(schema: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from ._auth import SecretStore
 from ._exceptions import ConfigurationError, MissingCredentialError
 from ._types import NotGiven
 
-if TYPE_CHECKING:
-    from ._base_client import BaseClient
+
+class _HasCredentials(Protocol):
+    _secrets: SecretStore
+    _env_vars: Mapping[str, str]
 
 __all__ = ["build_body", "client_param", "credential", "require"]
 
@@ -46,7 +49,7 @@ def require(value: V | None, name: str, env: str) -> V:
     return value
 
 
-def credential(client: BaseClient[Any], name: str) -> str:
+def credential(client: _HasCredentials, name: str) -> str:
     """A credential the spec also wants as a plain parameter (Notte's ``x-notte-api-key``)."""
     value = client._secrets.get(name)
     if value is None:
