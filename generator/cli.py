@@ -13,6 +13,7 @@ from typing import TypeVar
 import click
 
 from . import __version__
+from .cli_package import build_command, publish_command
 from .config import ClientConfig, client_config, find_pyproject, load_project
 from .errors import ClientgenError
 from .load import extract_openapi_from_page
@@ -121,3 +122,7 @@ def import_docs_command(page: Path, output: Path) -> None:
         tmp.write_text(spec, encoding="utf-8")
         os.replace(tmp, output)
         click.echo(f"{output}: {len(spec.splitlines())} lines from {page}")
+
+
+main.add_command(build_command)
+main.add_command(publish_command)

@@ -17,6 +17,7 @@ class _HasCredentials(Protocol):
     _secrets: SecretStore
     _env_vars: Mapping[str, str]
 
+
 __all__ = ["build_body", "client_param", "credential", "require"]
 
 M = TypeVar("M", bound=BaseModel)
