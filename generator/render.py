@@ -10,8 +10,8 @@ from pathlib import Path
 import jinja2
 
 from .ir import Api, AuthScheme, Resource
-from .normalize.names import comment, doc, literal
-from .signatures import MethodView, method_view, model_names_used, walk
+from .normalize.names import SHADOWABLE_BUILTINS, comment, doc, literal
+from .signatures import MethodView, method_view, model_names_used, qualify_builtins, walk
 
 
 def templates_dir() -> Path:
@@ -82,12 +82,13 @@ def _method_views(api: Api) -> dict[str, list[MethodView]]:
 
 def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]) -> str:
     resources = walk((top,))
-    methods = {r.class_name: views[r.class_name] for r in resources}
+    shadowed = frozenset(m.name for r in resources for m in views[r.class_name]) & SHADOWABLE_BUILTINS
+    methods = {r.class_name: [qualify_builtins(m, shadowed) for m in views[r.class_name]] for r in resources}
     all_views = [m for r in resources for m in methods[r.class_name]]
     texts = [m.result for m in all_views] + [" ".join(m.params) for m in all_views]
     texts += [v for m in all_views for _, v in m.endpoint_args + m.request_args]
     used_models = model_names_used(texts, set(api.model_names))
-    imports = []
+    imports = ["import builtins"] if shadowed else []
     if any("datetime." in text for text in texts):
         imports.append("import datetime")
     typing_names = ["TYPE_CHECKING", *model_names_used(texts, {"Any", "Literal", "Mapping"})]

@@ -7,7 +7,7 @@ made here, in Python, so templates stay thin.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .ir import Api, Operation, Parameter, Resource
 from .normalize.names import literal, snake
@@ -156,6 +156,27 @@ def _placeholder(annotation: str, json_name: str) -> str:
     if first.startswith("Literal["):
         return first[len("Literal["):].split(",")[0].rstrip("]")
     return "{}"
+
+
+def qualify_builtins(view: MethodView, shadowed: frozenset[str]) -> MethodView:
+    """``view`` with builtin type names written ``builtins.X`` (a method of the class is named X)."""
+    if not shadowed:
+        return view
+    pattern = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(' + "|".join(sorted(shadowed)) + r")\b")
+
+    def qualify(text: str) -> str:
+        return pattern.sub(lambda m: f"builtins.{m.group(1)}" if m.group(1) else m.group(0), text)
+
+    def param(text: str) -> str:
+        name, sep, rest = text.partition(": ")
+        return f"{name}{sep}{qualify(rest)}" if sep else text
+
+    return replace(
+        view,
+        params=tuple(param(p) for p in view.params),
+        result=qualify(view.result),
+        endpoint_args=tuple((k, qualify(v) if k in ("result", "errors") else v) for k, v in view.endpoint_args),
+    )
 
 
 def model_names_used(texts: list[str], model_names: set[str]) -> list[str]:

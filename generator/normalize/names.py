@@ -19,14 +19,21 @@ MAX_IDENTIFIER = 64
 # these gets a suffix so it cannot shadow them.
 _RESERVED_SNAKE = frozenset(
     {
-        "self", "cls", "client", "options", "extra_headers", "extra_query", "timeout",
-        "max_retries", "body", "json", "dict", "copy", "schema", "fields", "validate",
-        "construct", "model_config", "model_fields", "model_dump", "model_validate",
-        "with_raw_response", "with_options", "request", "close", "aclose", "base_url",
-        "http_client", "default_headers", "any", "str", "int", "float", "bool", "list",
-        "type", "match", "case", "print", "id_", "object", "bytes", "none", "true", "false",
+        # what every generated method, client or resource already uses
+        "self", "cls", "options", "extra_headers", "extra_query", "timeout", "max_retries",
+        "body", "build_body", "credential", "require", "with_raw_response", "with_options",
+        "close", "aclose", "base_url", "http_client", "default_headers", "cert", "verify",
+        # pydantic's own BaseModel namespace
+        "model_config", "model_fields", "model_dump", "model_validate", "model_construct",
+        "model_copy", "model_json_schema", "model_extra", "model_fields_set",
+        "validate", "construct", "schema", "json", "dict", "copy", "fields",
+        # names the generated modules import
+        "datetime", "httpx", "typing", "builtins", "annotations",
     }
 )
+# Builtins a method may be named after (``client.sessions.list()``); annotations in a class
+# that has such a method are written as ``builtins.list[...]`` instead.
+SHADOWABLE_BUILTINS = frozenset({"list", "dict", "set", "tuple", "str", "int", "float", "bool", "bytes", "type", "object"})
 _RESERVED_PASCAL = frozenset(
     {
         "BaseModel", "Field", "Any", "Literal", "Optional", "Union", "RootModel",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ _ENCODINGS: tuple[tuple[str, BodyEncoding], ...] = (
     ("application/octet-stream", "binary"),
 )
 _IDEMPOTENCY_HEADER = "idempotency-key"
+_PLACEHOLDER = re.compile(r"{([^{}/]+)}")
 
 
 @dataclass
@@ -70,7 +72,9 @@ class OperationBuilder:
                 operation = item.get(method)
                 if isinstance(operation, dict):
                     self._add(path, method, item, operation, global_security, f"{pointer}/{method}")
-        return self._freeze(self._root, names.Scope(), top=True)
+        client_names = names.Scope(["with_raw_response", "with_options", "close", "aclose", "base_url",
+                                    "timeout", "max_retries", *self._client_params])
+        return self._freeze(self._root, client_names, top=True)
 
     def _add(
         self, path: str, method: str, item: Mapping[str, Any], op: Mapping[str, Any],
@@ -80,7 +84,7 @@ class OperationBuilder:
         operation_id = str(op.get("operationId") or f"{method} {path}")
         base = names.pascal(operation_id)
         scope = names.Scope()
-        parameters = self._parameters(item, op, pointer, scope)
+        parameters = self._parameters(path, item, op, pointer, scope)
         body = self._body(op, pointer, base, scope)
         result, parsed, success = self._result(op, pointer, base)
         security = requirements(
@@ -128,7 +132,7 @@ class OperationBuilder:
 
     # -- parameters -------------------------------------------------------------------
     def _parameters(
-        self, item: Mapping[str, Any], op: Mapping[str, Any], pointer: str, scope: names.Scope
+        self, path: str, item: Mapping[str, Any], op: Mapping[str, Any], pointer: str, scope: names.Scope
     ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for owner, owner_pointer in ((item, pointer.rsplit("/", 1)[0]), (op, pointer)):
@@ -138,6 +142,11 @@ class OperationBuilder:
                 if not isinstance(param, dict) or "name" not in param or "in" not in param:
                     raise SpecError(self._file, where, "a parameter needs 'name' and 'in'")
                 merged[(str(param["in"]), str(param["name"]))] = (param, where)
+        for name in _PLACEHOLDER.findall(path):
+            if ("path", name) not in merged:  # undeclared: a string, as the URL template implies
+                self.warnings.append(f"{pointer}: path parameter {name!r} is not declared; typed as str")
+                merged[("path", name)] = ({"name": name, "in": "path", "required": True,
+                                           "schema": {"type": "string"}}, pointer)
         ordered = sorted(merged.values(), key=lambda pw: (not pw[0].get("required", False) and pw[0]["in"] != "path"))
         return [self._parameter(param, where, scope) for param, where in ordered]
 

@@ -1,0 +1,106 @@
+"""The Aimable API clients: `Aimable` and `AsyncAimable`."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import httpx
+
+from ._auth import ApiKeyAuth, AuthScheme, BearerAuth, Credential
+from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
+from ._types import NOT_GIVEN, Cert, NotGiven, Timeout
+from .resources.executions import AsyncExecutionsResource, ExecutionsResource
+
+__all__ = ["Aimable", "AsyncAimable"]
+
+_CREDENTIALS = (Credential("api_key", env="AIMABLE_API_KEY", secret=True),)
+_SCHEMES: Mapping[str, AuthScheme] = {
+    "bearerAuth": BearerAuth(credential="api_key"),
+    "apiKeyAuth": ApiKeyAuth(param="X-API-Key", location="header", credential="api_key", prefix=""),
+}
+_DEFAULT_BASE_URL: str | None = None
+_BASE_URL_ENV = "AIMABLE_BASE_URL"
+
+
+class Aimable(SyncAPIClient):
+    """Client for the Aimable API.
+
+    Credentials not passed here are read from the environment when the client is built
+    (`api_key` from `AIMABLE_API_KEY`); the base URL from `AIMABLE_BASE_URL`.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        cert: Cert | None = None,
+        verify: bool = True,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            default_base_url=_DEFAULT_BASE_URL,
+            env_base_url=_BASE_URL_ENV,
+            credentials={
+                "api_key": api_key,
+            },
+            credential_specs=_CREDENTIALS,
+            schemes=_SCHEMES,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+            cert=cert,
+            verify=verify,
+        )
+
+    @property
+    def executions(self) -> ExecutionsResource:
+        """executions"""
+        return ExecutionsResource(self)
+
+
+class AsyncAimable(AsyncAPIClient):
+    """Asynchronous client for the Aimable API.
+
+    Credentials not passed here are read from the environment when the client is built
+    (`api_key` from `AIMABLE_API_KEY`); the base URL from `AIMABLE_BASE_URL`.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        cert: Cert | None = None,
+        verify: bool = True,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            default_base_url=_DEFAULT_BASE_URL,
+            env_base_url=_BASE_URL_ENV,
+            credentials={
+                "api_key": api_key,
+            },
+            credential_specs=_CREDENTIALS,
+            schemes=_SCHEMES,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+            cert=cert,
+            verify=verify,
+        )
+
+    @property
+    def executions(self) -> AsyncExecutionsResource:
+        """executions"""
+        return AsyncExecutionsResource(self)

@@ -1,0 +1,57 @@
+"""`Endpoint`: everything the runtime needs to know about one operation, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import TypeAdapter
+
+from ._types import BodyEncoding
+
+__all__ = ["Endpoint"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class Endpoint(Generic[T]):
+    """One operation, as a module-level constant in generated code: `Endpoint[Run](...)`.
+
+    `result` is the annotation a 2xx JSON body is validated against (`None`: no body is
+    expected; `Any`: the decoded JSON; `bytes`: the raw body). `errors` maps status keys of the
+    spec ("404", "4XX", "default") to the models of declared error bodies. `security` is an OR of
+    ANDs of scheme names, `()` meaning no auth. Instances compare by identity.
+    """
+
+    method: str
+    path: str
+    result: Any
+    errors: Mapping[str, Any] = field(default_factory=dict)
+    security: tuple[tuple[str, ...], ...] = ()
+    idempotency_header: str | None = None
+    body_encoding: BodyEncoding | None = None
+    success_statuses: tuple[str, ...] = ()
+    _adapters: dict[str, TypeAdapter[Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def result_adapter(self) -> TypeAdapter[T]:
+        """The cached validator for 2xx bodies."""
+        return self._adapter("result", self.result)
+
+    def error_adapter(self, status_code: int) -> TypeAdapter[Any] | None:
+        """The cached validator of a declared error body: exact status, range, then default."""
+        keys = {key.upper(): key for key in self.errors}
+        for candidate in (str(status_code), f"{status_code // 100}XX", "DEFAULT"):
+            if candidate in keys:
+                key = keys[candidate]
+                return self._adapter(key, self.errors[key])
+        return None
+
+    def _adapter(self, key: str, annotation: Any) -> TypeAdapter[Any]:
+        adapter = self._adapters.get(key)
+        if adapter is None:
+            adapter = self._adapters[key] = TypeAdapter(annotation)
+        return adapter

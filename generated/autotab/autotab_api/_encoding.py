@@ -1,0 +1,193 @@
+"""Turning call arguments into the parts of an HTTP request, safely.
+
+Path parameters cannot escape their segment, header values cannot smuggle extra headers, and
+pydantic models are sent with exactly the fields the caller set.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, TypedDict
+from urllib.parse import quote
+
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+
+from ._types import BodyEncoding, NotGiven
+
+__all__ = [
+    "BodyParts",
+    "check_header",
+    "encode_body",
+    "encode_cookies",
+    "encode_headers",
+    "encode_query",
+    "render_path",
+    "to_jsonable",
+]
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
+
+
+class BodyParts(TypedDict, total=False):
+    """Keyword arguments for `httpx.Client.build_request` that carry the body."""
+
+    json: Any
+    data: Mapping[str, Any]
+    files: list[tuple[str, Any]]
+    content: Any
+
+
+def render_path(template: str, params: Mapping[str, object]) -> str:
+    """Fill `{name}` placeholders, percent-encoding every character that could change the path."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise ValueError(f"missing path parameter {name!r}")
+        value = _scalar(params[name])
+        if value == "":
+            raise ValueError(f"path parameter {name!r} must not be empty")
+        if value in (".", ".."):
+            return value.replace(".", "%2E")
+        return quote(value, safe="")
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def encode_query(query: Mapping[str, object] | None) -> list[tuple[str, str]]:
+    """Query pairs: unset values dropped, sequences as repeated keys, objects as `key[field]`."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in (query or {}).items():
+        _add_query(pairs, key, value)
+    return pairs
+
+
+def _add_query(pairs: list[tuple[str, str]], key: str, value: object) -> None:
+    if value is None or isinstance(value, NotGiven):
+        return
+    if isinstance(value, BaseModel):
+        value = to_jsonable(value)
+    if isinstance(value, Mapping):
+        for field_name, item in value.items():
+            _add_query(pairs, f"{key}[{field_name}]", item)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _add_query(pairs, key, item)
+    else:
+        pairs.append((key, _scalar(value)))
+
+
+def encode_headers(headers: Mapping[str, object] | None) -> dict[str, str]:
+    """Header values as strings, unset ones dropped, each checked with `check_header`."""
+    encoded: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if value is None or isinstance(value, NotGiven):
+            continue
+        encoded[name] = check_header(name, _scalar(value))
+    return encoded
+
+
+def check_header(name: str, value: str) -> str:
+    """Refuse CR, LF and NUL, which would split or end the header block.
+
+    The message names the header only: its value may be a credential.
+    """
+    if any(char in name for char in "\r\n\0:") or not name.strip():
+        raise ValueError(f"invalid header name {name!r}")
+    if any(char in value for char in "\r\n\0"):
+        raise ValueError(f"header {name!r} has a value containing CR, LF or NUL")
+    return value
+
+
+def encode_cookies(cookies: Mapping[str, object]) -> str | None:
+    """A `Cookie` header value; values are percent-encoded outside the cookie-octet set."""
+    pairs = [
+        f"{name}={quote(_scalar(value), safe=_COOKIE_SAFE)}"
+        for name, value in cookies.items()
+        if value is not None and not isinstance(value, NotGiven)
+    ]
+    return "; ".join(pairs) or None
+
+
+def encode_body(body: object, encoding: BodyEncoding | None) -> BodyParts:
+    """The body arguments for httpx, by the operation's declared encoding."""
+    if body is None or isinstance(body, NotGiven):
+        return {}
+    if encoding == "binary" or isinstance(body, (bytes, bytearray)):
+        return {"content": body}
+    if encoding == "form":
+        return {"data": _form_fields(body)}
+    if encoding == "multipart":
+        return _multipart(body)
+    return {"json": to_jsonable(body)}
+
+
+def to_jsonable(value: object) -> Any:
+    """JSON-ready data; models anywhere inside are dumped by alias, with only the fields set.
+
+    Entries of plain dicts that are `NOT_GIVEN` are left out, as they are for models.
+    """
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {
+            str(key): to_jsonable(item)
+            for key, item in value.items()
+            if not isinstance(item, NotGiven)
+        }
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(item) for item in value]
+    return to_jsonable_python(value)
+
+
+def _form_fields(body: object) -> dict[str, Any]:
+    data = to_jsonable(body)
+    if not isinstance(data, dict):
+        raise TypeError(f"a form body must be an object, not {type(body).__name__}")
+    return {key: _form_value(value) for key, value in data.items() if value is not None}
+
+
+def _form_value(value: object) -> str | list[str]:
+    if isinstance(value, list):
+        return [_scalar(item) for item in value]
+    return _scalar(value)
+
+
+def _multipart(body: object) -> BodyParts:
+    """Every field as a part (plain fields without a filename), so the body is always multipart."""
+    if isinstance(body, BaseModel):
+        body = body.model_dump(by_alias=True, exclude_unset=True)
+    if not isinstance(body, Mapping):
+        raise TypeError(f"a multipart body must be an object, not {type(body).__name__}")
+    parts: list[tuple[str, Any]] = []
+    for key, value in body.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is None or isinstance(item, NotGiven):
+                continue
+            parts.append((key, item if _is_file(item) else (None, _scalar(to_jsonable(item)))))
+    return {"files": parts}
+
+
+def _is_file(value: object) -> bool:
+    if isinstance(value, tuple):
+        return 2 <= len(value) <= 3 and _is_file(value[1])
+    return isinstance(value, (bytes, bytearray)) or hasattr(value, "read")
+
+
+def _scalar(value: object) -> str:
+    """How a single value is written in a path, query, header or form field."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return _scalar(value.value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)

@@ -1,0 +1,114 @@
+"""The Intuned Client clients: `Intuned` and `AsyncIntuned`."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import httpx
+
+from ._auth import ApiKeyAuth, AuthScheme, Credential
+from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
+from ._payload import client_param
+from ._types import NOT_GIVEN, Cert, NotGiven, Timeout
+from .resources.projects import AsyncProjectsResource, ProjectsResource
+
+__all__ = ["Intuned", "AsyncIntuned"]
+
+_CREDENTIALS = (Credential("api_key", env="INTUNED_API_KEY", secret=True),)
+_SCHEMES: Mapping[str, AuthScheme] = {
+    "api_key": ApiKeyAuth(param="x-api-key", location="header", credential="api_key", prefix=""),
+}
+_DEFAULT_BASE_URL: str | None = "https://app.intuned.io/api/v1/workspace"
+_BASE_URL_ENV = "INTUNED_BASE_URL"
+
+
+class Intuned(SyncAPIClient):
+    """Client for the Intuned Client.
+
+    Programmatically trigger automations, manage Jobs, and handle AuthSessions.
+
+    Credentials not passed here are read from the environment when the client is built
+    (`api_key` from `INTUNED_API_KEY`); the base URL from `INTUNED_BASE_URL` (default https://app.intuned.io/api/v1/workspace).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        workspace_id: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        cert: Cert | None = None,
+        verify: bool = True,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            default_base_url=_DEFAULT_BASE_URL,
+            env_base_url=_BASE_URL_ENV,
+            credentials={
+                "api_key": api_key,
+            },
+            credential_specs=_CREDENTIALS,
+            schemes=_SCHEMES,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+            cert=cert,
+            verify=verify,
+        )
+        self.workspace_id = client_param(workspace_id, "workspace_id", "INTUNED_WORKSPACE_ID")
+
+    @property
+    def projects(self) -> ProjectsResource:
+        """projects"""
+        return ProjectsResource(self)
+
+
+class AsyncIntuned(AsyncAPIClient):
+    """Asynchronous client for the Intuned Client.
+
+    Programmatically trigger automations, manage Jobs, and handle AuthSessions.
+
+    Credentials not passed here are read from the environment when the client is built
+    (`api_key` from `INTUNED_API_KEY`); the base URL from `INTUNED_BASE_URL` (default https://app.intuned.io/api/v1/workspace).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        workspace_id: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        cert: Cert | None = None,
+        verify: bool = True,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            default_base_url=_DEFAULT_BASE_URL,
+            env_base_url=_BASE_URL_ENV,
+            credentials={
+                "api_key": api_key,
+            },
+            credential_specs=_CREDENTIALS,
+            schemes=_SCHEMES,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+            cert=cert,
+            verify=verify,
+        )
+        self.workspace_id = client_param(workspace_id, "workspace_id", "INTUNED_WORKSPACE_ID")
+
+    @property
+    def projects(self) -> AsyncProjectsResource:
+        """projects"""
+        return AsyncProjectsResource(self)

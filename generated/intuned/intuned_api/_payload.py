@@ -1,0 +1,64 @@
+"""Helpers generated methods call to assemble a request from keyword arguments."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from ._auth import SecretStore
+from ._exceptions import ConfigurationError, MissingCredentialError
+from ._types import NotGiven
+
+
+class _HasCredentials(Protocol):
+    _secrets: SecretStore
+    _env_vars: Mapping[str, str]
+
+
+__all__ = ["build_body", "client_param", "credential", "require"]
+
+M = TypeVar("M", bound=BaseModel)
+V = TypeVar("V")
+
+
+def build_body(model: type[M], values: Mapping[str, object]) -> M:
+    """The request model from the arguments the caller gave (by JSON name).
+
+    Arguments left at `NOT_GIVEN` are not set, so they are not sent; wrong types fail
+    here, before anything goes on the wire, with pydantic's field-by-field message.
+    """
+    given: dict[str, Any] = {k: v for k, v in values.items() if not isinstance(v, NotGiven)}
+    return model.model_validate(given)
+
+
+def client_param(value: V | None, name: str, env: str) -> V | str | None:
+    """A client-level parameter: the argument, else the environment variable, read now."""
+    if value is not None:
+        return value
+    return os.environ.get(env)
+
+
+def require(value: V | None, name: str, env: str) -> V:
+    """A client-level parameter an operation needs; a clear error when it was never set."""
+    if value is None:
+        raise ConfigurationError(
+            f"this operation needs {name}: pass {name}=... to the client or set {env}"
+        )
+    return value
+
+
+def credential(client: _HasCredentials, name: str) -> str:
+    """A credential the spec also wants as a plain parameter (Notte's ``x-notte-api-key``)."""
+    value = client._secrets.get(name)
+    if value is None:
+        env = client._env_vars.get(name)
+        how = f"pass {name}=..." + (f" or set {env}" if env else "")
+        raise MissingCredentialError(
+            f"{type(client).__name__} needs {name} for this operation: {how}",
+            arguments=(name,),
+            env_vars=(env,) if env else (),
+        )
+    return value

@@ -1,0 +1,399 @@
+"""What sync and async clients share: configuration, preparing calls, retry decisions, errors.
+
+Nothing here does I/O; `_base_client` drives it with `httpx.Client` or `httpx.AsyncClient`.
+"""
+
+from __future__ import annotations
+
+import abc
+import copy
+import functools
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+from urllib.parse import urljoin
+
+import httpx
+
+from ._auth import (
+    CERT,
+    ApiKeyAuth,
+    AuthParts,
+    AuthScheme,
+    Credential,
+    OAuth2Auth,
+    SecretStore,
+    missing_credential_error,
+    select_schemes,
+)
+from ._encoding import (
+    BodyParts,
+    check_header,
+    encode_body,
+    encode_cookies,
+    encode_headers,
+    encode_query,
+    render_path,
+)
+from ._endpoint import Endpoint
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    ConfigurationError,
+)
+from ._logging import logger, protect_httpx_logs, redact_url
+from ._oauth2 import TokenCache, read_token
+from ._response import parse_result, status_error
+from ._retry import (
+    IDEMPOTENT_METHODS,
+    backoff,
+    is_retryable_error,
+    is_retryable_status,
+    retry_after,
+)
+from ._types import NOT_GIVEN, Cert, Headers, NotGiven, Query, Timeout, Verify
+from ._version import __title__, __version__
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "USER_AGENT",
+    "BaseClient",
+    "Call",
+    "RequestOptions",
+]
+
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+USER_AGENT = f"{__title__}/{__version__} (python httpx)"
+_IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Per-call overrides; whatever is left `NOT_GIVEN` comes from the client."""
+
+    extra_headers: Headers | None | NotGiven = NOT_GIVEN
+    extra_query: Query | None | NotGiven = NOT_GIVEN
+    timeout: Timeout | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN
+
+
+@dataclass(frozen=True)
+class Call:
+    """One prepared call: everything but auth, which each attempt applies afresh."""
+
+    endpoint: Endpoint[Any]
+    method: str
+    url: str
+    query: list[tuple[str, str]]
+    headers: httpx.Headers
+    cookies: dict[str, object]
+    body: BodyParts
+    timeout: httpx.Timeout
+    max_retries: int
+    schemes: tuple[AuthScheme, ...]
+    retryable: bool
+
+
+class BaseClient(abc.ABC, Generic[_HttpT]):
+    """What sync and async clients share; everything here is free of I/O."""
+
+    _backoff_base: ClassVar[float] = 0.5
+    _backoff_cap: ClassVar[float] = 8.0
+    _retry_after_cap: ClassVar[float] = 60.0
+    """A longer `Retry-After` is not waited for: the status error is raised at once."""
+
+    base_url: str
+    timeout: httpx.Timeout
+    max_retries: int
+    _http: _HttpT
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        credentials: Mapping[str, str | None],
+        credential_specs: Sequence[Credential],
+        schemes: Mapping[str, AuthScheme],
+        env_base_url: str | None,
+        default_base_url: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Headers | None = None,
+        http_client: _HttpT | None = None,
+        cert: Cert | None = None,
+        verify: Verify = True,
+    ) -> None:
+        if not base_url and env_base_url:
+            base_url = os.environ.get(env_base_url)
+        self.base_url = self._check_base_url(base_url or default_base_url, env_base_url)
+        self.timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else httpx.Timeout(timeout)
+        self.max_retries = _check_max_retries(max_retries)
+        self._credential_specs = tuple(credential_specs)
+        self._env_vars = {spec.name: spec.env for spec in credential_specs if spec.env}
+        self._schemes = dict(schemes)
+        self._secrets = SecretStore.collect(credentials, credential_specs, os.environ)
+        self._secret_params = frozenset(
+            s.param for s in schemes.values() if isinstance(s, ApiKeyAuth) and s.location == "query"
+        )
+        if self._secret_params:
+            protect_httpx_logs(self._secrets)
+        self._default_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        self._default_headers.update(encode_headers(default_headers))
+        self._cert, self._verify = cert, verify
+        self._owns_http_client = http_client is None
+        self._http = self._make_http_client() if http_client is None else http_client
+
+    def __repr__(self) -> str:
+        names = sorted(self._secrets.names())
+        return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={names})"
+
+    # -- construction ----------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def _make_http_client(self) -> _HttpT:
+        """A new http client with `_http_client_options()`; the client owns and closes it."""
+
+    def _http_client_options(self) -> dict[str, Any]:
+        """Options of an http client made here: finite timeouts, TLS verified, no redirects."""
+        verify: Verify = self._verify
+        if self._cert is not None:
+            verify = httpx.create_ssl_context(verify=verify)
+            verify.load_cert_chain(*((self._cert,) if isinstance(self._cert, str) else self._cert))
+        return {"timeout": self.timeout, "verify": verify, "follow_redirects": False}
+
+    def _check_base_url(self, url: str | None, env_base_url: str | None) -> str:
+        if not url:
+            how = "pass base_url=..." + (f" or set {env_base_url}" if env_base_url else "")
+            raise ConfigurationError(f"{type(self).__name__} has no base URL: {how}")
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL:
+            parsed = httpx.URL()
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ConfigurationError(f"base URL must be an absolute http(s) URL, got {url!r}")
+        return url.rstrip("/")
+
+    def _copy(
+        self,
+        *,
+        base_url: str | NotGiven,
+        credentials: Mapping[str, str | None] | NotGiven,
+        timeout: Timeout | NotGiven,
+        max_retries: int | NotGiven,
+        default_headers: Headers | NotGiven,
+        http_client: _HttpT | NotGiven,
+        cert: Cert | None | NotGiven,
+        verify: Verify | NotGiven,
+    ) -> BaseClient[_HttpT]:
+        """A copy with some settings changed, which shares the http client unless told not to.
+
+        Credentials merge over the current ones (`None` keeps a value). The token cache is
+        shared while credentials and base URL are unchanged, so copies fetch no new token.
+        Attributes that are `functools.cached_property` values (generated resources) are
+        dropped, so the copy rebuilds them around itself.
+        """
+        clone = copy.copy(self)
+        cached = [
+            n
+            for n in vars(clone)
+            if isinstance(getattr(type(self), n, None), functools.cached_property)
+        ]
+        for name in cached:
+            del clone.__dict__[name]
+        if not isinstance(base_url, NotGiven):
+            clone.base_url = self._check_base_url(base_url, None)
+        if not isinstance(credentials, NotGiven):
+            values = {**self._secrets.values(), **{k: v for k, v in credentials.items() if v}}
+            clone._secrets = SecretStore.collect(values, self._credential_specs, {})
+        elif clone.base_url != self.base_url:
+            clone._secrets = SecretStore.collect(self._secrets.values(), self._credential_specs, {})
+        if clone._secret_params:
+            protect_httpx_logs(clone._secrets)
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = httpx.Timeout(timeout)
+        if not isinstance(max_retries, NotGiven):
+            clone.max_retries = _check_max_retries(max_retries)
+        clone._default_headers = dict(self._default_headers)
+        if not isinstance(default_headers, NotGiven):
+            clone._default_headers.update(encode_headers(default_headers))
+        if not isinstance(cert, NotGiven):
+            clone._cert = cert
+        if not isinstance(verify, NotGiven):
+            clone._verify = verify
+        if not isinstance(http_client, NotGiven):
+            clone._http, clone._owns_http_client = http_client, False
+        elif not (isinstance(cert, NotGiven) and isinstance(verify, NotGiven)):
+            clone._http, clone._owns_http_client = clone._make_http_client(), True
+        else:
+            clone._owns_http_client = False
+        return clone
+
+    # -- preparing a call ------------------------------------------------------------------
+
+    def _prepare(
+        self,
+        endpoint: Endpoint[Any],
+        path_params: Mapping[str, object] | None,
+        query: Query | None,
+        headers: Mapping[str, object] | None,
+        cookies: Mapping[str, object] | None,
+        body: object,
+        options: RequestOptions | None,
+    ) -> Call:
+        options = options or RequestOptions()
+        available = self._secrets.names() | ({CERT} if self._cert else set())
+        schemes = select_schemes(endpoint.security, self._schemes, available)
+        if schemes is None:
+            raise missing_credential_error(
+                type(self).__name__, endpoint.security, self._schemes, available, self._env_vars
+            )
+        pairs = encode_query(query)
+        if options.extra_query:
+            extra = encode_query(options.extra_query)
+            pairs = [pair for pair in pairs if pair[0] not in dict(extra)] + extra
+        merged = httpx.Headers(encode_headers(headers))
+        if options.extra_headers:
+            merged.update(encode_headers(options.extra_headers))
+        idempotency_header = endpoint.idempotency_header or _IDEMPOTENCY_HEADER
+        if endpoint.idempotency_header and idempotency_header not in merged:
+            merged[idempotency_header] = str(uuid.uuid4())
+        body_parts = encode_body(body, endpoint.body_encoding)
+        if "content" in body_parts and "content-type" not in merged:
+            merged["Content-Type"] = "application/octet-stream"
+        method = endpoint.method.upper()
+        timeout, max_retries = options.timeout, options.max_retries
+        if not isinstance(max_retries, NotGiven):
+            _check_max_retries(max_retries)
+        return Call(
+            endpoint=endpoint,
+            method=method,
+            url=self.base_url + "/" + render_path(endpoint.path, path_params or {}).lstrip("/"),
+            query=pairs,
+            headers=merged,
+            cookies=dict(cookies or {}),
+            body=body_parts,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else httpx.Timeout(timeout),
+            max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            schemes=schemes,
+            retryable=method in IDEMPOTENT_METHODS or idempotency_header in merged,
+        )
+
+    def _build_request(self, call: Call, auth: AuthParts) -> httpx.Request:
+        """One attempt's request: default headers, then auth, then the call's own headers."""
+        headers = httpx.Headers(self._default_headers)
+        headers.update({name: check_header(name, value) for name, value in auth.headers.items()})
+        headers.update(call.headers)
+        cookie = encode_cookies({**call.cookies, **auth.cookies})
+        if cookie and "cookie" not in headers:
+            headers["Cookie"] = cookie
+        return self._http.build_request(
+            call.method,
+            call.url,
+            params=tuple(call.query + auth.query),
+            headers=headers,
+            timeout=call.timeout,
+            **call.body,
+        )
+
+    def _token_scheme(self, scheme: AuthScheme) -> OAuth2Auth | None:
+        """`scheme` if it needs a token fetched (OAuth2 without a static token), else `None`."""
+        if isinstance(scheme, OAuth2Auth) and not self._secrets.get(scheme.credential):
+            return scheme
+        return None
+
+    # -- OAuth2 tokens ---------------------------------------------------------------------
+
+    def _token_request(self, scheme: OAuth2Auth) -> httpx.Request:
+        url = urljoin(self.base_url + "/", scheme.token_url or "")
+        return self._http.build_request(
+            "POST",
+            url,
+            data=scheme.token_request_data(self._secrets),
+            headers={**self._default_headers},
+            timeout=self.timeout,
+        )
+
+    def _store_token(self, cache: TokenCache, response: httpx.Response, started: float) -> str:
+        """Keep the token from a token endpoint's response, or raise why there is none."""
+        self._log(response.request, response.status_code, "token request", started)
+        where = "OAuth2 token request " + self._where(response.request)
+        if not response.is_success:
+            raise status_error(None, response, where, self._secrets.redact)
+        token = read_token(response)
+        if token is None:
+            message = f"{where} returned no access_token"
+            raise APIResponseValidationError(message, response=response, body=response.text)
+        cache.store(*token, now=time.monotonic())
+        return token[0]
+
+    # -- attempts --------------------------------------------------------------------------
+
+    def _retry_delay(
+        self,
+        call: Call,
+        retries_done: int,
+        *,
+        response: httpx.Response | None = None,
+        error: httpx.TransportError | None = None,
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or `None` to stop here."""
+        if retries_done >= call.max_retries or not call.retryable:
+            return None
+        if error is not None and not is_retryable_error(error):
+            return None
+        if response is not None:
+            if not is_retryable_status(response.status_code):
+                return None
+            requested = retry_after(response.headers)
+            if requested is not None:
+                return requested if requested <= self._retry_after_cap else None
+        return backoff(retries_done, self._backoff_base, self._backoff_cap)
+
+    def _connection_error(
+        self, error: httpx.TransportError, request: httpx.Request
+    ) -> APIConnectionError:
+        where = self._where(request)
+        if isinstance(error, httpx.TimeoutException):
+            message = f"{where} timed out ({type(error).__name__})"
+            return APITimeoutError(self._secrets.redact(message), request=request)
+        message = f"{where} failed: {type(error).__name__}: {error}"
+        return APIConnectionError(self._secrets.redact(message), request=request)
+
+    def _status_error(self, call: Call, response: httpx.Response) -> APIStatusError:
+        where = self._where(response.request)
+        return status_error(call.endpoint, response, where, self._secrets.redact)
+
+    def _parser(self, call: Call, response: httpx.Response) -> Callable[[], Any]:
+        """Parses the 2xx body on demand (at once, or when a raw response's `parse()` is called)."""
+        where = self._where(response.request)
+        return functools.partial(parse_result, call.endpoint, response, where)
+
+    def _where(self, request: httpx.Request) -> str:
+        return f"{request.method} {redact_url(request.url, self._secret_params, self._secrets)}"
+
+    def _log(self, request: httpx.Request, outcome: object, label: str, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed = (time.monotonic() - started) * 1000
+            where = self._where(request)
+            logger.debug("%s -> %s (%s, %.0f ms)", where, outcome, label, elapsed)
+
+    def _log_retry(self, request: httpx.Request, delay: float, retry: int, retries: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            where = self._where(request)
+            logger.debug("retrying %s in %.2f s (retry %d of %d)", where, delay, retry, retries)
+
+
+def _check_max_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"max_retries must be a non-negative integer, got {value!r}")
+    return value

@@ -1,0 +1,62 @@
+"""Small types shared by the runtime and the generated code."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+from typing import IO, Literal, TypeAlias, final
+
+import httpx
+
+__all__ = [
+    "NOT_GIVEN",
+    "BodyEncoding",
+    "Cert",
+    "FileContent",
+    "FileTypes",
+    "Headers",
+    "NotGiven",
+    "Query",
+    "Timeout",
+    "Verify",
+]
+
+
+@final
+class NotGiven:
+    """The type of `NOT_GIVEN`: "the caller passed nothing", as opposed to an explicit `None`.
+
+    Optional parameters default to it so that `None` can still be sent when a spec allows null.
+    It is falsy, and copying or pickling it gives back the one module-level instance.
+    """
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+Timeout: TypeAlias = float | httpx.Timeout | None
+"""Seconds for every phase, a detailed `httpx.Timeout`, or `None` for no timeout at all."""
+
+Headers: TypeAlias = Mapping[str, str]
+Query: TypeAlias = Mapping[str, object]
+
+Cert: TypeAlias = str | tuple[str, str] | tuple[str, str, str | None]
+"""A client certificate: a PEM file, or (certificate file, key file[, key password])."""
+
+Verify: TypeAlias = bool | ssl.SSLContext
+
+BodyEncoding: TypeAlias = Literal["json", "form", "multipart", "binary"]
+
+FileContent: TypeAlias = IO[bytes] | bytes
+FileTypes: TypeAlias = (
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+)
+"""A multipart file part: the content, or (filename, content[, content type])."""

@@ -1,0 +1,4 @@
+"""Distribution name and version, read by the User-Agent header."""
+
+__title__ = "ziet-api"
+__version__ = "0.1.0"
