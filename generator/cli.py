@@ -80,7 +80,10 @@ def generate_command(spec: Path | None, output: Path | None, package: str | None
     stale = False
     with _user_errors():
         for config in _configs(spec, output, package, env_prefix, version, overlays, only):
-            changes = generate(config, check=check)
+            outcome = generate(config, check=check)
+            changes = outcome.changes
+            for warning in outcome.warnings:
+                click.echo(f"warning: {config.spec}: {warning}", err=True)
             if check and changes:
                 stale = True
                 click.echo(f"{config.output}: {len(changes)} file(s) out of date", err=True)

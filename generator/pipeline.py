@@ -36,9 +36,14 @@ def generate_files(config: ClientConfig) -> Generated:
     return Generated(config, api, format_files(files))
 
 
-def generate(config: ClientConfig, *, check: bool = False) -> list[Change]:
+@dataclass(frozen=True)
+class Outcome:
+    changes: list[Change]
+    warnings: tuple[str, ...]
+
+
+def generate(config: ClientConfig, *, check: bool = False) -> Outcome:
     """Generate one client; with ``check``, only report what would change."""
     generated = generate_files(config)
-    if check:
-        return compare(config.output, generated.files)
-    return write_package(config.output, generated.files)
+    write = compare if check else write_package
+    return Outcome(write(config.output, generated.files), generated.api.warnings)

@@ -36,6 +36,8 @@ def _environment() -> jinja2.Environment:
     env.filters["doc"] = doc
     env.filters["comment"] = comment
     env.filters["md"] = _markdown
+    env.filters["md_block"] = _markdown_block
+    env.filters["code"] = _code
     env.filters["wrap"] = _wrap
     env.filters["toml"] = json.dumps  # a JSON string is a valid TOML basic string
     return env
@@ -181,16 +183,24 @@ def _scheme_expr(scheme: AuthScheme) -> str:
 
 
 def _scheme_help(api: Api, scheme: AuthScheme) -> str:
+    """One Markdown line on how a scheme is sent and which arguments feed it (spec text escaped)."""
     env = {c.name: c.env for c in api.credentials}
     names = ", ".join(f"`{c}=` (or `{env.get(c, '')}`)" for c in scheme.credentials)
     where = {
-        "api_key": f"sent in the {scheme.location} `{scheme.param}`" + (f" as `{scheme.prefix}<key>`" if scheme.prefix else ""),
+        "api_key": f"sent in the {scheme.location} {_code(scheme.param)}"
+        + (f" as {_code(scheme.prefix + '<key>')}" if scheme.prefix else ""),
         "bearer": "sent as `Authorization: Bearer <token>`",
         "basic": "HTTP basic authentication",
         "oauth2": "OAuth2: a static access token, or a token fetched with the flow's credentials",
         "mutual_tls": "a client certificate (`cert=`)",
     }[scheme.kind]
     return f"{where}; pass {names}" if names else where
+
+
+def _code(text: str) -> str:
+    """Spec text as a Markdown code span that cannot end early or break a table."""
+    flat = " ".join(text.split()).replace("`", "'").replace("|", "\\|")
+    return f"`{flat}`"
 
 
 def _markdown(text: object) -> str:
@@ -208,3 +218,10 @@ def _wrap(text: str, width: int = 88) -> str:
         paragraphs.append(paragraph if structured else textwrap.fill(" ".join(lines), width=width,
                                                                     break_long_words=False, break_on_hyphens=False))
     return "\n\n".join(paragraphs)
+
+
+def _markdown_block(text: object) -> str:
+    """A spec description as Markdown paragraphs: no raw HTML, no headings, no code fences."""
+    lines = [line.rstrip() for line in str(text).replace("\r", "").split("\n")]
+    escaped = [line.replace("<", "&lt;").replace(">", "&gt;").replace("`" * 3, "'" * 3) for line in lines]
+    return "\n".join(("\\" + line) if line.lstrip().startswith("#") else line for line in escaped).strip()

@@ -89,9 +89,11 @@ def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
         ("method", literal(op.http_method)),
         ("path", literal(op.path)),
         ("result", op.result if op.result_parsed else "None"),
-        ("errors", errors),
-        ("security", security),
     ]
+    if op.errors:
+        args.append(("errors", errors))
+    if op.security:
+        args.append(("security", security))
     if op.idempotency_header:
         args.append(("idempotency_header", literal(op.idempotency_header)))
     if op.body is not None:

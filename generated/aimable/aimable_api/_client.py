@@ -60,7 +60,7 @@ class Aimable(SyncAPIClient):
 
     @property
     def executions(self) -> ExecutionsResource:
-        """executions"""
+        """Operations on executions."""
         return ExecutionsResource(self)
 
 
@@ -102,5 +102,5 @@ class AsyncAimable(AsyncAPIClient):
 
     @property
     def executions(self) -> AsyncExecutionsResource:
-        """executions"""
+        """Operations on executions."""
         return AsyncExecutionsResource(self)

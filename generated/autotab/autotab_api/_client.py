@@ -61,7 +61,7 @@ class Autotab(SyncAPIClient):
 
     @property
     def run(self) -> RunResource:
-        """run"""
+        """Operations on run."""
         return RunResource(self)
 
 
@@ -105,5 +105,5 @@ class AsyncAutotab(AsyncAPIClient):
 
     @property
     def run(self) -> AsyncRunResource:
-        """run"""
+        """Operations on run."""
         return AsyncRunResource(self)

@@ -64,7 +64,7 @@ class Intuned(SyncAPIClient):
 
     @property
     def projects(self) -> ProjectsResource:
-        """projects"""
+        """Operations on projects."""
         return ProjectsResource(self)
 
 
@@ -110,5 +110,5 @@ class AsyncIntuned(AsyncAPIClient):
 
     @property
     def projects(self) -> AsyncProjectsResource:
-        """projects"""
+        """Operations on projects."""
         return AsyncProjectsResource(self)

@@ -23,7 +23,6 @@ _EXECUTIONS_START_STANDALONE = Endpoint[ExecutionEnvelope](
     method="POST",
     path="/v1/spaces/{space_id}/skills/{slug}/executions",
     result=ExecutionEnvelope,
-    errors={},
     security=(
         ("bearerAuth",),
         ("apiKeyAuth",),
@@ -34,7 +33,7 @@ _EXECUTIONS_START_STANDALONE = Endpoint[ExecutionEnvelope](
 
 
 class ExecutionsResource:
-    """executions"""
+    """Operations on executions."""
 
     def __init__(self, client: Aimable) -> None:
         self._client = client
@@ -62,14 +61,14 @@ class ExecutionsResource:
 
         Args:
             inputs: Validated against the skill version's manifest inputs schema.
-            file_source_ids: Filenames (relative to the caller's personal collection) to stage into the
-                skill workspace's `inputs/materials/` directory before execution. Same
-                semantics as chat's `uploaded_files` field — files must have been uploaded
-                previously via `POST /v1/files/`. Missing files are skipped.
-            model: Optional tenant_model alias to run this skill against. When set, overrides
-                the space's default model for this execution only. The alias must be in the
-                space's allow-list. If unset (typical for automation / scheduled runs) the
-                pipeline uses the space's default model.
+            file_source_ids: Filenames (relative to the caller's personal collection) to
+                stage into the skill workspace's `inputs/materials/` directory before
+                execution. Same semantics as chat's `uploaded_files` field — files must have
+                been uploaded previously via `POST /v1/files/`. Missing files are skipped.
+            model: Optional tenant_model alias to run this skill against. When set,
+                overrides the space's default model for this execution only. The alias must
+                be in the space's allow-list. If unset (typical for automation / scheduled
+                runs) the pipeline uses the space's default model.
         """
         return self._client._request(
             _EXECUTIONS_START_STANDALONE,
@@ -94,7 +93,7 @@ class ExecutionsResourceWithRawResponse:
 
 
 class AsyncExecutionsResource:
-    """executions"""
+    """Operations on executions."""
 
     def __init__(self, client: AsyncAimable) -> None:
         self._client = client
@@ -122,14 +121,14 @@ class AsyncExecutionsResource:
 
         Args:
             inputs: Validated against the skill version's manifest inputs schema.
-            file_source_ids: Filenames (relative to the caller's personal collection) to stage into the
-                skill workspace's `inputs/materials/` directory before execution. Same
-                semantics as chat's `uploaded_files` field — files must have been uploaded
-                previously via `POST /v1/files/`. Missing files are skipped.
-            model: Optional tenant_model alias to run this skill against. When set, overrides
-                the space's default model for this execution only. The alias must be in the
-                space's allow-list. If unset (typical for automation / scheduled runs) the
-                pipeline uses the space's default model.
+            file_source_ids: Filenames (relative to the caller's personal collection) to
+                stage into the skill workspace's `inputs/materials/` directory before
+                execution. Same semantics as chat's `uploaded_files` field — files must have
+                been uploaded previously via `POST /v1/files/`. Missing files are skipped.
+            model: Optional tenant_model alias to run this skill against. When set,
+                overrides the space's default model for this execution only. The alias must
+                be in the space's allow-list. If unset (typical for automation / scheduled
+                runs) the pipeline uses the space's default model.
         """
         return await self._client._request(
             _EXECUTIONS_START_STANDALONE,

@@ -30,7 +30,7 @@ _RUN_START = Endpoint[RunSession | None](
 
 
 class RunResource:
-    """run"""
+    """Operations on run."""
 
     def __init__(self, client: Autotab) -> None:
         self._client = client
@@ -69,7 +69,7 @@ class RunResourceWithRawResponse:
 
 
 class AsyncRunResource:
-    """run"""
+    """Operations on run."""
 
     def __init__(self, client: AsyncAutotab) -> None:
         self._client = client

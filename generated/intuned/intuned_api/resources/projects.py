@@ -33,14 +33,13 @@ _RUNS_START = Endpoint[RunApiStartResponse](
     method="POST",
     path="/{workspaceId}/projects/{projectName}/run/start",
     result=RunApiStartResponse,
-    errors={},
     security=(("api_key",),),
     body_encoding="json",
 )
 
 
 class ProjectsResource:
-    """projects"""
+    """Operations on projects."""
 
     def __init__(self, client: Intuned) -> None:
         self._client = client
@@ -102,13 +101,14 @@ class RunsResource:
         Args:
             project_name: The name you assigned when creating the Project.
             parameters: The parameters to be passed to the API.
-            api: The name of the API to be executed. This is the file path relative to the
-                `api` folder inside your project.
-            proxy: Proxy URL to be used for the API call. This is optional and can be used to
-                route the API call through a proxy server.
-            request_timeout: Timeout for the API request in seconds. Default is 10 minutes (600 seconds).
-            auth_session: AuthSession config to be used with the run. This is a required field if the
-                AuthSession is enabled on the project.
+            api: The name of the API to be executed. This is the file path relative to
+                the `api` folder inside your project.
+            proxy: Proxy URL to be used for the API call. This is optional and can be
+                used to route the API call through a proxy server.
+            request_timeout: Timeout for the API request in seconds. Default is 10
+                minutes (600 seconds).
+            auth_session: AuthSession config to be used with the run. This is a required
+                field if the AuthSession is enabled on the project.
             sink: Optional sink configuration for the run. Can be a webhook or S3 sink.
         """
         return self._client._request(
@@ -147,7 +147,7 @@ class RunsResourceWithRawResponse:
 
 
 class AsyncProjectsResource:
-    """projects"""
+    """Operations on projects."""
 
     def __init__(self, client: AsyncIntuned) -> None:
         self._client = client
@@ -209,13 +209,14 @@ class AsyncRunsResource:
         Args:
             project_name: The name you assigned when creating the Project.
             parameters: The parameters to be passed to the API.
-            api: The name of the API to be executed. This is the file path relative to the
-                `api` folder inside your project.
-            proxy: Proxy URL to be used for the API call. This is optional and can be used to
-                route the API call through a proxy server.
-            request_timeout: Timeout for the API request in seconds. Default is 10 minutes (600 seconds).
-            auth_session: AuthSession config to be used with the run. This is a required field if the
-                AuthSession is enabled on the project.
+            api: The name of the API to be executed. This is the file path relative to
+                the `api` folder inside your project.
+            proxy: Proxy URL to be used for the API call. This is optional and can be
+                used to route the API call through a proxy server.
+            request_timeout: Timeout for the API request in seconds. Default is 10
+                minutes (600 seconds).
+            auth_session: AuthSession config to be used with the run. This is a required
+                field if the AuthSession is enabled on the project.
             sink: Optional sink configuration for the run. Can be a webhook or S3 sink.
         """
         return await self._client._request(
