@@ -37,18 +37,35 @@ def _user_errors() -> Iterator[None]:
     except Exception as exc:  # a bug in clientgen: say so, briefly
         if os.environ.get("CLIENTGEN_DEBUG"):
             traceback.print_exc()
-        click.echo(f"error: internal error ({type(exc).__name__}: {exc}); set CLIENTGEN_DEBUG=1 for details",
-                   err=True)
+        click.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); set CLIENTGEN_DEBUG=1 for details",
+            err=True,
+        )
         sys.exit(1)
 
 
-def _configs(spec: Path | None, output: Path | None, package: str | None, env_prefix: str | None,
-             version: str | None, overlays: tuple[Path, ...], only: tuple[str, ...]) -> list[ClientConfig]:
+def _configs(
+    spec: Path | None,
+    output: Path | None,
+    package: str | None,
+    env_prefix: str | None,
+    version: str | None,
+    overlays: tuple[Path, ...],
+    only: tuple[str, ...],
+) -> list[ClientConfig]:
     if spec is not None:
         if output is None:
             raise click.UsageError("-o/--output is required with a SPEC")
-        return [client_config(spec, output=output, package=package, env_prefix=env_prefix,
-                              version=version, overlays=overlays)]
+        return [
+            client_config(
+                spec,
+                output=output,
+                package=package,
+                env_prefix=env_prefix,
+                version=version,
+                overlays=overlays,
+            )
+        ]
     configs = load_project(find_pyproject(Path.cwd()))
     if only:
         unknown = set(only) - {c.name for c in configs}
@@ -66,16 +83,36 @@ def main() -> None:
 
 @main.command("generate")
 @click.argument("spec", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), help="Package folder to write.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Package folder to write.",
+)
 @click.option("--package", help="Import name of the generated package (default: <spec>_api).")
 @click.option("--env-prefix", help="Prefix of the environment variables the client reads.")
 @click.option("--version", "version", help="Version of the generated package.")
-@click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="OpenAPI Overlay applied to the spec (repeatable).")
+@click.option(
+    "--overlay",
+    "overlays",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="OpenAPI Overlay applied to the spec (repeatable).",
+)
 @click.option("--client", "only", multiple=True, help="Only this configured client (repeatable).")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 with a short diff if anything is stale.")
-def generate_command(spec: Path | None, output: Path | None, package: str | None, env_prefix: str | None,
-                     version: str | None, overlays: tuple[Path, ...], only: tuple[str, ...], check: bool) -> None:
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 with a short diff if anything is stale."
+)
+def generate_command(
+    spec: Path | None,
+    output: Path | None,
+    package: str | None,
+    env_prefix: str | None,
+    version: str | None,
+    overlays: tuple[Path, ...],
+    only: tuple[str, ...],
+    check: bool,
+) -> None:
     """Generate one client from SPEC, or every client in [tool.clientgen]."""
     stale = False
     with _user_errors():
@@ -90,7 +127,9 @@ def generate_command(spec: Path | None, output: Path | None, package: str | None
                 for change in changes[:20]:
                     click.echo(f"  {change.kind}: {change.path}", err=True)
                     if change.diff:
-                        click.echo("".join(change.diff.splitlines(keepends=True)[:30]), err=True, nl=False)
+                        click.echo(
+                            "".join(change.diff.splitlines(keepends=True)[:30]), err=True, nl=False
+                        )
             elif not check:
                 verb = f"{len(changes)} file(s) updated" if changes else "up to date"
                 click.echo(f"{config.name}: {config.output} {verb}")
@@ -101,12 +140,16 @@ def generate_command(spec: Path | None, output: Path | None, package: str | None
 
 @main.command("validate")
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, dir_okay=False)
+)
 @click.option("--env-prefix", help="Prefix of the environment variables the client reads.")
 def validate_command(spec: Path, overlays: tuple[Path, ...], env_prefix: str | None) -> None:
     """Validate SPEC and show what the normalizer sees: schemes, operations, unions, warnings."""
     with _user_errors():
-        config = client_config(spec, output=Path("."), overlays=overlays, env_prefix=env_prefix, version="0")
+        config = client_config(
+            spec, output=Path("."), overlays=overlays, env_prefix=env_prefix, version="0"
+        )
         click.echo(describe_api(build_api(config)))
 
 

@@ -51,13 +51,15 @@ def client_config(
     client_class: str | None = None,
 ) -> ClientConfig:
     """A validated config for one client given on the command line or in pyproject."""
-    stem = name or spec.name.split(".")[0]
+    stem = name or (package.removesuffix("_api") if package else spec.name.split(".")[0])
     package = package or f"{names.snake(stem, fallback='client')}_api"
     if not _PACKAGE.match(package) or keyword.iskeyword(package):
         raise ConfigError(f"package name {package!r} is not a valid lower-case Python package name")
     prefix = env_prefix or names.snake(stem, fallback="api").upper()
     if not _ENV_PREFIX.match(prefix):
-        raise ConfigError(f"env_prefix {prefix!r} must be upper-case letters, digits and underscores")
+        raise ConfigError(
+            f"env_prefix {prefix!r} must be upper-case letters, digits and underscores"
+        )
     if client_class is not None and names.pascal(client_class) != client_class:
         raise ConfigError(f"client_class {client_class!r} is not a valid class name")
     return ClientConfig(
@@ -89,7 +91,16 @@ def load_project(pyproject: Path) -> list[ClientConfig]:
         where = f"{pyproject}: tool.clientgen.clients[{index}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("spec"), str):
             raise ConfigError(f"{where}: needs a 'spec' path")
-        unknown = set(entry) - {"name", "spec", "package", "env_prefix", "version", "overlays", "client_class", "output"}
+        unknown = set(entry) - {
+            "name",
+            "spec",
+            "package",
+            "env_prefix",
+            "version",
+            "overlays",
+            "client_class",
+            "output",
+        }
         if unknown:
             raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
         spec = root / entry["spec"]
@@ -122,6 +133,8 @@ def find_pyproject(start: Path) -> Path:
     """The nearest pyproject.toml with a [tool.clientgen] table, from ``start`` upwards."""
     for folder in [start, *start.parents]:
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.clientgen" in candidate.read_text(encoding="utf-8", errors="replace"):
+        if candidate.is_file() and "[tool.clientgen" in candidate.read_text(
+            encoding="utf-8", errors="replace"
+        ):
             return candidate
     raise ConfigError(f"no pyproject.toml with [tool.clientgen] found in {start} or its parents")

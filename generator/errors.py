@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-__all__ = ["ClientgenError", "ConfigError", "SpecError", "pointer_from_parts", "MAX_MESSAGE"]
+__all__ = ["MAX_MESSAGE", "ClientgenError", "ConfigError", "SpecError", "pointer_from_parts"]
 
 #: Longest message kept; a longer one (usually a huge offending fragment) is cut.
 MAX_MESSAGE = 600
@@ -111,7 +111,10 @@ class SpecError(ClientgenError):
         return hash((self._file, self._pointer, self._line, self._message))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_spec_error, (type(self), self._file, self._pointer, self._message, self._line))
+        return (
+            _rebuild_spec_error,
+            (type(self), self._file, self._pointer, self._message, self._line),
+        )
 
 
 def _rebuild_spec_error(

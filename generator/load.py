@@ -24,11 +24,11 @@ import yaml  # type: ignore[import-untyped,unused-ignore]
 from .errors import SpecError, pointer_from_parts
 
 __all__ = [
-    "LoadedSpec",
     "MAX_ALIAS_NODES",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "MAX_REF_FILES",
+    "LoadedSpec",
     "extract_openapi_from_page",
     "line_of",
     "load_spec",
@@ -67,7 +67,12 @@ def load_spec(path: Path, overlays: Sequence[Path] = ()) -> LoadedSpec:
     text = _read_text(path, display)
     document = _parse(text, display, path.suffix)
     if not isinstance(document, dict):
-        raise SpecError(display, None, f"the document must be a mapping (an OpenAPI object), not {_kind(document)}", line=1)
+        raise SpecError(
+            display,
+            None,
+            f"the document must be a mapping (an OpenAPI object), not {_kind(document)}",
+            line=1,
+        )
     for overlay in overlays:
         _apply_overlay(document, Path(overlay), display)
     _Bundler(path, display, text, document).run()
@@ -89,7 +94,9 @@ def _read_text(path: Path, display: str) -> str:
     except OSError as exc:
         raise SpecError(display, None, f"cannot read the file: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise SpecError(display, None, f"file is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
+        raise SpecError(
+            display, None, f"file is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit"
+        )
     return _decode(data, display)
 
 
@@ -101,29 +108,56 @@ def _decode(data: bytes, display: str) -> str:
     nul = data.find(b"\0")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        raise SpecError(display, None, f"looks like a binary file (NUL byte at offset {nul}), not YAML or JSON", line=line)
+        raise SpecError(
+            display,
+            None,
+            f"looks like a binary file (NUL byte at offset {nul}), not YAML or JSON",
+            line=line,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SpecError(
-            display, None, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", line=line
+            display,
+            None,
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+            line=line,
         ) from None
 
 
 def _parse(text: str, display: str, suffix: str) -> Any:
-    """JSON for ``.json`` files (and suffix-less text starting with ``{``), YAML otherwise."""
+    """JSON for ``.json`` files; text that looks like JSON is tried as JSON first (fast, and
+    libyaml rejects JSON's surrogate-pair escapes), then as YAML; YAML otherwise."""
     suffix = suffix.lower()
-    as_json = suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] in ("{", "["))
-    return _parse_json(text, display) if as_json else _parse_yaml(text, display)
+    if suffix == ".json":
+        return _parse_json(text, display)
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            return _parse_json(text, display)
+        except SpecError as error:
+            json_error = error
+        try:
+            return _parse_yaml(text, display)
+        except SpecError:
+            if suffix in (".yaml", ".yml"):
+                raise
+            raise json_error from None
+    return _parse_yaml(text, display)
 
 
 def _parse_json(text: str, display: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        what = "unexpected content after the end of the JSON document" if exc.msg == "Extra data" else exc.msg
-        raise SpecError(display, None, f"invalid JSON: {what} (column {exc.colno})", line=exc.lineno) from None
+        what = (
+            "unexpected content after the end of the JSON document"
+            if exc.msg == "Extra data"
+            else exc.msg
+        )
+        raise SpecError(
+            display, None, f"invalid JSON: {what} (column {exc.colno})", line=exc.lineno
+        ) from None
     except RecursionError:
         raise SpecError(display, None, f"nested more than {MAX_DEPTH} levels deep") from None
 
@@ -170,9 +204,9 @@ def _plain_scalar(value: str) -> Any:
     if first in "-+.0123456789":
         if _INT.fullmatch(value):
             if value.startswith("0o"):
-                return int(value[2:], 8)
+                return int(value, 8)
             if value.startswith("0x"):
-                return int(value[2:], 16)
+                return int(value, 16)
             return int(value, 10)
         if _FLOAT.fullmatch(value):
             return float(value)
@@ -194,14 +228,16 @@ def _tagged_scalar(tag: str, value: str, display: str, line: int) -> Any:
     if expected is float and type(resolved) is int:
         return float(resolved)
     if expected is None or type(resolved) is not expected:
-        raise SpecError(display, None, f"YAML scalar {value!r} does not match its tag {tag}", line=line)
+        raise SpecError(
+            display, None, f"YAML scalar {value!r} does not match its tag {tag}", line=line
+        )
     return resolved
 
 
 class _Frame:
     """A mapping or sequence being built from parser events."""
 
-    __slots__ = ("value", "anchor", "line", "key", "key_line", "size", "depth", "merges")
+    __slots__ = ("anchor", "depth", "key", "key_line", "line", "merge", "merges", "size", "value")
 
     def __init__(self, value: dict[str, Any] | list[Any], anchor: str | None, line: int) -> None:
         self.value = value
@@ -209,12 +245,10 @@ class _Frame:
         self.line = line
         self.key: str | None = None  # pending mapping key; None: the next scalar is a key
         self.key_line = line
+        self.merge = False  # the pending key is YAML's merge key ``<<``
         self.size = 1
         self.depth = 1
         self.merges: list[tuple[Any, int]] = []
-
-
-_MERGE = "\0<<"  # a pending key that is YAML's merge key (NUL cannot occur in our text)
 
 
 def _new_parser(text: str) -> Any:
@@ -230,25 +264,40 @@ def _new_parser(text: str) -> Any:
     return yaml.SafeLoader(text)
 
 
+def _is_libyaml(parser: Any) -> bool:
+    return type(parser).__module__ == "yaml._yaml"
+
+
 def _parse_yaml(text: str, display: str) -> Any:
     """Build plain data from YAML events with our own limits (depth, aliases, tags, duplicates)."""
-    parser = _new_parser(text)
+    parser = None
     try:
+        parser = _new_parser(text)  # PyYAML's own reader checks characters right here
         return _build(parser, display)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.problem, exc.context) if p)
-        raise SpecError(display, None, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+        raise SpecError(
+            display, None, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None
+        ) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
-        raise SpecError(display, None, f"invalid YAML: character {exc.character!r} is not allowed", line=line) from None
+        # libyaml counts the position in UTF-8 bytes, PyYAML's reader in characters
+        if _is_libyaml(parser):
+            line = text.encode("utf-8").count(b"\n", 0, exc.position) + 1
+        else:
+            line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise SpecError(
+            display, None, f"invalid YAML: character U+{code:04X} is not allowed", line=line
+        ) from None
     except yaml.YAMLError as exc:
         raise SpecError(display, None, f"invalid YAML: {exc}") from None
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
 
 
-def _build(parser: Any, display: str) -> Any:  # noqa: C901 - one event loop reads best whole
+def _build(parser: Any, display: str) -> Any:
     events = yaml.events
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int, int] | None] = {}  # None while the anchored node is open
@@ -266,26 +315,42 @@ def _build(parser: Any, display: str) -> Any:  # noqa: C901 - one event loop rea
                 if event.tag not in _CONTAINER_TAGS and event.tag not in _CORE_TAGS:
                     raise SpecError(display, None, f"unsupported YAML tag {event.tag!r}", line=line)
                 merge = event.implicit[0] and event.value == "<<" and event.tag is None
-                top.key = _MERGE if merge else event.value
+                top.key, top.merge = event.value, merge
                 top.key_line = line
                 top.size += 1
                 if event.anchor:
                     anchors[event.anchor] = (event.value, 1, 0)
                 continue
             if event.tag is None or event.tag == "!":
-                value = _plain_scalar(event.value) if event.implicit[0] and event.tag is None else event.value
+                value = (
+                    _plain_scalar(event.value)
+                    if event.implicit[0] and event.tag is None
+                    else event.value
+                )
             elif event.tag in _CORE_TAGS:
                 value = _tagged_scalar(event.tag, event.value, display, line)
             else:
-                raise SpecError(display, None, f"unsupported YAML tag {event.tag!r} (only JSON-compatible data)", line=line)
+                raise SpecError(
+                    display,
+                    None,
+                    f"unsupported YAML tag {event.tag!r} (only JSON-compatible data)",
+                    line=line,
+                )
             size, depth = 1, 0
             if event.anchor:
                 anchors[event.anchor] = (value, 1, 0)
         elif kind is events.MappingStartEvent or kind is events.SequenceStartEvent:
             if len(stack) >= MAX_DEPTH:
-                raise SpecError(display, None, f"nested more than {MAX_DEPTH} levels deep", line=line)
+                raise SpecError(
+                    display, None, f"nested more than {MAX_DEPTH} levels deep", line=line
+                )
             if event.tag not in _CONTAINER_TAGS:
-                raise SpecError(display, None, f"unsupported YAML tag {event.tag!r} (only JSON-compatible data)", line=line)
+                raise SpecError(
+                    display,
+                    None,
+                    f"unsupported YAML tag {event.tag!r} (only JSON-compatible data)",
+                    line=line,
+                )
             stack.append(_Frame({} if kind is events.MappingStartEvent else [], event.anchor, line))
             if event.anchor:
                 anchors[event.anchor] = None
@@ -299,10 +364,20 @@ def _build(parser: Any, display: str) -> Any:  # noqa: C901 - one event loop rea
                 anchors[frame.anchor] = (value, size, depth)
         elif kind is events.AliasEvent:
             if event.anchor not in anchors:
-                raise SpecError(display, None, f"YAML alias *{event.anchor} has no anchor &{event.anchor} before it", line=line)
+                raise SpecError(
+                    display,
+                    None,
+                    f"YAML alias *{event.anchor} has no anchor &{event.anchor} before it",
+                    line=line,
+                )
             entry = anchors[event.anchor]
             if entry is None:
-                raise SpecError(display, None, f"YAML alias *{event.anchor} refers to a node that contains it", line=line)
+                raise SpecError(
+                    display,
+                    None,
+                    f"YAML alias *{event.anchor} refers to a node that contains it",
+                    line=line,
+                )
             aliases += 1
             alias_nodes += entry[1]
             if aliases > MAX_ALIASES or alias_nodes > MAX_ALIAS_NODES:
@@ -312,7 +387,9 @@ def _build(parser: Any, display: str) -> Any:  # noqa: C901 - one event loop rea
                     line=line,
                 )  # fmt: skip
             if len(stack) + entry[2] > MAX_DEPTH:
-                raise SpecError(display, None, f"nested more than {MAX_DEPTH} levels deep", line=line)
+                raise SpecError(
+                    display, None, f"nested more than {MAX_DEPTH} levels deep", line=line
+                )
             value, size, depth = entry
             if depth:
                 value = copy.deepcopy(value)  # a tree, not a graph: later stages may edit nodes
@@ -325,7 +402,9 @@ def _build(parser: Any, display: str) -> Any:  # noqa: C901 - one event loop rea
         elif kind is events.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise SpecError(display, None, "the file holds more than one YAML document", line=line)
+                raise SpecError(
+                    display, None, "the file holds more than one YAML document", line=line
+                )
             continue
         elif kind is events.StreamEndEvent:
             break
@@ -337,19 +416,23 @@ def _build(parser: Any, display: str) -> Any:  # noqa: C901 - one event loop rea
             continue
         top = stack[-1]
         top.size += size
-        if depth + 1 > top.depth:
-            top.depth = depth + 1
+        top.depth = max(top.depth, depth + 1)
         container = top.value
         if isinstance(container, list):
             container.append(value)
         elif top.key is None:
-            raise SpecError(display, None, "mapping keys must be strings, not mappings or sequences", line=line)
+            raise SpecError(
+                display, None, "mapping keys must be strings, not mappings or sequences", line=line
+            )
         else:
             key, top.key = top.key, None
-            if key == _MERGE:
+            if top.merge:
+                top.merge = False
                 top.merges.append((value, top.key_line))
             elif key in container:
-                raise SpecError(display, None, f"duplicate key {key!r} in a mapping", line=top.key_line)
+                raise SpecError(
+                    display, None, f"duplicate key {key!r} in a mapping", line=top.key_line
+                )
             else:
                 container[key] = value
     if documents == 0:
@@ -365,7 +448,12 @@ def _merge_keys(frame: _Frame, display: str) -> None:
         sources = merged if isinstance(merged, list) else [merged]
         for source in sources:
             if not isinstance(source, dict):
-                raise SpecError(display, None, "a YAML merge key (<<) needs a mapping or a list of mappings", line=line)
+                raise SpecError(
+                    display,
+                    None,
+                    "a YAML merge key (<<) needs a mapping or a list of mappings",
+                    line=line,
+                )
             for key, value in source.items():
                 mapping.setdefault(key, value)
 
@@ -426,10 +514,21 @@ def line_of(source_text: str, pointer: str | Sequence[str | int]) -> int | None:
     while index < len(parts):
         part = str(parts[index])
         if isinstance(node, yaml.MappingNode):
-            pair = next((kv for kv in node.value if isinstance(kv[0], yaml.ScalarNode) and kv[0].value == part), None)
+            pair = next(
+                (
+                    kv
+                    for kv in node.value
+                    if isinstance(kv[0], yaml.ScalarNode) and kv[0].value == part
+                ),
+                None,
+            )
             if pair is None:
                 ref = next((v for k, v in node.value if getattr(k, "value", None) == "$ref"), None)
-                target = parse_pointer(ref.value[1:]) if isinstance(ref, yaml.ScalarNode) and ref.value.startswith("#") else None
+                target = (
+                    parse_pointer(ref.value[1:])
+                    if isinstance(ref, yaml.ScalarNode) and ref.value.startswith("#")
+                    else None
+                )
                 if target is None or hops > 32:
                     return None
                 node, parts, index, hops = root, target + parts[index:], 0, hops + 1
@@ -473,17 +572,24 @@ def extract_openapi_from_page(text: str, source: str) -> str:
         if not opening:
             continue
         indent, ticks = len(opening.group(1)), len(opening.group(2))
-        closing = re.compile(r"^ {0,3}`{%d,}[ \t]*$" % ticks)
+        closing = re.compile(rf"^ {{0,3}}`{{{ticks},}}[ \t]*$")
         start = index
         while index < len(lines) and not closing.match(lines[index].rstrip("\r\n")):
             index += 1
-        body = [line[min(indent, len(line) - len(line.lstrip(" "))):] for line in lines[start:index]]
+        body = [
+            line[min(indent, len(line) - len(line.lstrip(" "))) :] for line in lines[start:index]
+        ]
         content = "".join(body)
         if not content.lstrip("\r\n").startswith("openapi:"):
             index += 1
             continue
         if index >= len(lines):
-            raise SpecError(source, None, "the ```yaml block holding the OpenAPI document is never closed", line=start)
+            raise SpecError(
+                source,
+                None,
+                "the ```yaml block holding the OpenAPI document is never closed",
+                line=start,
+            )
         return content
     raise SpecError(
         source, None,
@@ -508,16 +614,28 @@ def _apply_overlay(document: dict[str, Any], overlay: Path, spec_display: str) -
         return SpecError(display, pointer_from_parts(parts), message, line=line_of(text, parts))
 
     if not isinstance(data, dict) or "overlay" not in data:
-        raise SpecError(display, None, "not an OpenAPI Overlay: the top level needs an 'overlay: 1.0.0' field", line=1)
+        raise SpecError(
+            display,
+            None,
+            "not an OpenAPI Overlay: the top level needs an 'overlay: 1.0.0' field",
+            line=1,
+        )
     if not re.fullmatch(r"1\.0\.\d+", str(data["overlay"])):
-        raise fail(("overlay",), f"unsupported Overlay version {data['overlay']!r}; clientgen reads Overlay 1.0.x")
+        raise fail(
+            ("overlay",),
+            f"unsupported Overlay version {data['overlay']!r}; clientgen reads Overlay 1.0.x",
+        )
     actions = data.get("actions")
     if not isinstance(actions, list) or not actions:
-        raise fail(("actions",) if "actions" in data else (), "an overlay needs a non-empty 'actions' list")
+        raise fail(
+            ("actions",) if "actions" in data else (), "an overlay needs a non-empty 'actions' list"
+        )
     for number, action in enumerate(actions):
         where: Parts = ("actions", number)
         if not isinstance(action, dict):
-            raise fail(where, f"action {number} must be a mapping with 'target' and 'update' or 'remove'")
+            raise fail(
+                where, f"action {number} must be a mapping with 'target' and 'update' or 'remove'"
+            )
         target = action.get("target")
         if not isinstance(target, str) or not target.startswith("$"):
             raise fail(where, f"action {number} needs a 'target' JSONPath starting with '$'")
@@ -526,11 +644,18 @@ def _apply_overlay(document: dict[str, Any], overlay: Path, spec_display: str) -
             raise fail(where, f"action {number} needs either 'update' or 'remove: true'")
         try:
             matches = parse_jsonpath(target).find(document)
-        except Exception as exc:  # jsonpath-ng raises plain Exceptions (and TypeErrors from filters)
-            raise fail(where + ("target",), f"action {number}: invalid JSONPath {target!r}: {exc}") from None
+        except (
+            Exception
+        ) as exc:  # jsonpath-ng raises plain Exceptions (and TypeErrors from filters)
+            raise fail(
+                where + ("target",), f"action {number}: invalid JSONPath {target!r}: {exc}"
+            ) from None
         paths = [_match_parts(match, fail, where) for match in matches]
         if not paths:
-            raise fail(where + ("target",), f"action {number}: target {target!r} matches nothing in {spec_display}")
+            raise fail(
+                where + ("target",),
+                f"action {number}: target {target!r} matches nothing in {spec_display}",
+            )
         if remove is True:
             _remove_all(document, paths, fail, where)
         else:
@@ -560,12 +685,18 @@ def _update(document: dict[str, Any], parts: Parts, update: Any, fail: _Fail, wh
     _, node = resolve_parts(document, parts)
     if isinstance(node, dict):
         if not isinstance(update, dict):
-            raise fail(where + ("update",), f"target {pointer_from_parts(parts) or '/'} is an object; 'update' must be a mapping")
+            raise fail(
+                where + ("update",),
+                f"target {pointer_from_parts(parts) or '/'} is an object; 'update' must be a mapping",
+            )
         _merge(node, update)
     elif isinstance(node, list):
         node.extend(copy.deepcopy(update) if isinstance(update, list) else [copy.deepcopy(update)])
     else:
-        raise fail(where + ("target",), f"target {pointer_from_parts(parts)} is a single value; an update needs an object or an array")
+        raise fail(
+            where + ("target",),
+            f"target {pointer_from_parts(parts)} is a single value; an update needs an object or an array",
+        )
 
 
 def _merge(node: dict[str, Any], update: dict[str, Any]) -> None:
@@ -581,7 +712,9 @@ def _merge(node: dict[str, Any], update: dict[str, Any]) -> None:
 
 def _remove_all(document: dict[str, Any], paths: list[Parts], fail: _Fail, where: Parts) -> None:
     # Deepest first, and later list items before earlier ones, so indices stay valid.
-    for parts in sorted(paths, key=lambda p: (len(p), p[-1] if p and isinstance(p[-1], int) else -1), reverse=True):
+    for parts in sorted(
+        paths, key=lambda p: (len(p), p[-1] if p and isinstance(p[-1], int) else -1), reverse=True
+    ):
         if not parts:
             raise fail(where + ("target",), "the document root cannot be removed")
         matched, parent = resolve_parts(document, parts[:-1])
@@ -620,7 +753,9 @@ _KIND_BY_CONTAINER = {
     "requestBodies": "requestBodies", "securitySchemes": "securitySchemes", "pathItems": "pathItems",
     "paths": "pathItems", "webhooks": "pathItems",
 }  # fmt: skip
-_SCHEMA_MAPS = frozenset(("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"))
+_SCHEMA_MAPS = frozenset(
+    ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+)
 _COMPONENT_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -721,7 +856,9 @@ class _Bundler:
 
     def error(self, site: _Site, message: str) -> SpecError:
         pointer = pointer_from_parts(site.source_parts)
-        return SpecError(site.source.display, pointer, message, line=line_of(site.source.text, site.source_parts))
+        return SpecError(
+            site.source.display, pointer, message, line=line_of(site.source.text, site.source_parts)
+        )
 
     def run(self) -> None:
         queue = deque(_scan(self.document, (), self.main, ()))
@@ -742,7 +879,9 @@ class _Bundler:
             if file_part:
                 target = (site.source.path.parent / unquote(file_part)).resolve()
                 if not target.is_relative_to(self.root_dir):
-                    raise self.error(site, f"$ref {ref!r} points outside the spec's folder; refused")
+                    raise self.error(
+                        site, f"$ref {ref!r} points outside the spec's folder; refused"
+                    )
             if target == self.main.path:
                 site.holder[site.key] = "#" + fragment
             else:
@@ -759,24 +898,33 @@ class _Bundler:
         source = self.sources.get(path)
         if source is None:
             if len(self.sources) > MAX_REF_FILES:
-                raise self.error(site, f"$refs pull in more than {MAX_REF_FILES} files; refusing to go on")
+                raise self.error(
+                    site, f"$refs pull in more than {MAX_REF_FILES} files; refusing to go on"
+                )
             display = str(Path(self.main.display).parent / path.relative_to(self.root_dir))
             text = _read_text(path, display)
             source = _Source(path, display, text, _parse(text, display, path.suffix))
             self.sources[path] = source
         parts = parse_pointer(fragment)
         if parts is None:
-            raise self.error(site, f"$ref {ref!r}: only JSON-pointer fragments (#/...) are supported")
+            raise self.error(
+                site, f"$ref {ref!r}: only JSON-pointer fragments (#/...) are supported"
+            )
         matched, target = resolve_parts(source.document, parts)
         if matched < len(parts):
-            raise self.error(site, f"$ref {ref!r} points to nothing: {source.display} has no {pointer_from_parts(parts[: matched + 1])}")
+            raise self.error(
+                site,
+                f"$ref {ref!r} points to nothing: {source.display} has no {pointer_from_parts(parts[: matched + 1])}",
+            )
         if not isinstance(target, (dict, bool)):
             raise self.error(site, f"$ref {ref!r} points to {_kind(target)}, not an object")
         kind = self.kind_of(site, parts)
         components = self.document.setdefault("components", {})
         section = components.setdefault(kind, {}) if isinstance(components, dict) else None
         if not isinstance(section, dict):
-            raise self.error(site, f"cannot bundle: /components/{kind} in the main document is not a mapping")
+            raise self.error(
+                site, f"cannot bundle: /components/{kind} in the main document is not a mapping"
+            )
         name = self.free_name(section, parts, path)
         copied = copy.deepcopy(target)
         section[name] = copied
@@ -831,12 +979,14 @@ class _Bundler:
                 continue
             chain = [ref]
             node = self.target(site, ref)
-            while isinstance(node, dict) and isinstance(node.get("$ref"), str) and site.key == "$ref":
+            while (
+                isinstance(node, dict) and isinstance(node.get("$ref"), str) and site.key == "$ref"
+            ):
                 ref = node["$ref"]
                 if not ref.startswith("#") or ref in settled:
                     break
                 if ref in chain:
-                    loop = " -> ".join(chain[chain.index(ref):] + [ref])
+                    loop = " -> ".join(chain[chain.index(ref) :] + [ref])
                     raise self.error(site, f"$ref cycle that never reaches a definition: {loop}")
                 chain.append(ref)
                 node = self.target(site, ref)
@@ -845,7 +995,9 @@ class _Bundler:
     def target(self, site: _Site, ref: str) -> Any:
         parts = parse_pointer(ref[1:])
         if parts is None:
-            raise self.error(site, f"$ref {ref!r}: only JSON-pointer fragments (#/...) are supported")
+            raise self.error(
+                site, f"$ref {ref!r}: only JSON-pointer fragments (#/...) are supported"
+            )
         matched, node = resolve_parts(self.document, parts)
         if matched < len(parts):
             missing = pointer_from_parts(parts[: matched + 1])

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
-from .ir import Api, AuthScheme, Resource
-from .normalize.names import SHADOWABLE_BUILTINS, comment, doc, literal
+from .ir import Api, AuthScheme, Resource, Server
+from .normalize import names
+from .normalize.names import SHADOWABLE_BUILTINS, comment, doc, literal, toml
 from .signatures import MethodView, method_view, model_names_used, qualify_builtins, walk
 
 
@@ -39,7 +39,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md_block"] = _markdown_block
     env.filters["code"] = _code
     env.filters["wrap"] = _wrap
-    env.filters["toml"] = json.dumps  # a JSON string is a valid TOML basic string
+    env.filters["toml"] = toml  # not json.dumps: its surrogate pairs are not valid TOML
     return env
 
 
@@ -61,7 +61,9 @@ def render_package(api: Api, models_source: str) -> dict[str, str]:
         f"{pkg}/_version.py": env.get_template("_version.py.jinja").render(**context),
         f"{pkg}/_client.py": env.get_template("_client.py.jinja").render(**context),
         f"{pkg}/errors.py": env.get_template("errors.py.jinja").render(**context),
-        f"{pkg}/resources/__init__.py": env.get_template("resources__init__.py.jinja").render(**context),
+        f"{pkg}/resources/__init__.py": env.get_template("resources__init__.py.jinja").render(
+            **context
+        ),
         f"{pkg}/models.py": models_source,
         f"{pkg}/py.typed": "",
     }
@@ -76,7 +78,7 @@ def _method_views(api: Api) -> dict[str, list[MethodView]]:
     views: dict[str, list[MethodView]] = {}
     for resource in walk(api.resources):
         views[resource.class_name] = [
-            method_view(api, op, f"_{resource.attr.upper()}_{op.method_name.upper()}")
+            method_view(api, op, f"_{_constant(resource.class_name)}_{op.method_name.upper()}")
             for op in resource.operations
         ]
     return views
@@ -84,8 +86,13 @@ def _method_views(api: Api) -> dict[str, list[MethodView]]:
 
 def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]) -> str:
     resources = walk((top,))
-    shadowed = frozenset(m.name for r in resources for m in views[r.class_name]) & SHADOWABLE_BUILTINS
-    methods = {r.class_name: [qualify_builtins(m, shadowed) for m in views[r.class_name]] for r in resources}
+    shadowed = (
+        frozenset(m.name for r in resources for m in views[r.class_name]) & SHADOWABLE_BUILTINS
+    )
+    methods = {
+        r.class_name: [qualify_builtins(m, shadowed) for m in views[r.class_name]]
+        for r in resources
+    }
     all_views = [m for r in resources for m in methods[r.class_name]]
     texts = [m.result for m in all_views] + [" ".join(m.params) for m in all_views]
     texts += [v for m in all_views for _, v in m.endpoint_args + m.request_args]
@@ -98,22 +105,34 @@ def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]
     imports.append("")
     imports.append("from .._base_client import RequestOptions")
     imports.append("from .._endpoint import Endpoint")
-    helpers = [h for h in ("build_body", "credential", "require") if any(f"{h}(" in t for t in texts)]
+    helpers = [
+        h for h in ("build_body", "credential", "require") if any(f"{h}(" in t for t in texts)
+    ]
     if helpers:
         imports.append(f"from .._payload import {', '.join(helpers)}")
     imports.append("from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper")
     imports.append("from .._types import NOT_GIVEN, Headers, NotGiven, Query, Timeout")
     if used_models:
         imports.append(f"from ..models import {', '.join(used_models)}")
-    imports += ["", "if TYPE_CHECKING:", f"    from .._client import Async{api.client_class}, {api.client_class}"]
-    endpoints = [(m.const, op, m) for r in resources for op, m in zip(r.operations, methods[r.class_name])]
-    return _environment().get_template("resource.py.jinja").render(
-        api=api,
-        module_doc=top.description or f"The {top.attr} resource.",
-        imports=imports,
-        resources=resources,
-        methods=methods,
-        endpoints=endpoints,
+    imports += [
+        "",
+        "if TYPE_CHECKING:",
+        f"    from .._client import Async{api.client_class}, {api.client_class}",
+    ]
+    endpoints = [
+        (m.const, op, m) for r in resources for op, m in zip(r.operations, methods[r.class_name])
+    ]
+    return (
+        _environment()
+        .get_template("resource.py.jinja")
+        .render(
+            api=api,
+            module_doc=top.description or f"The {top.attr} resource.",
+            imports=imports,
+            resources=resources,
+            methods=methods,
+            endpoints=endpoints,
+        )
     )
 
 
@@ -122,28 +141,71 @@ def _package_context(api: Api, views: dict[str, list[MethodView]]) -> dict[str, 
     for resource in walk(api.resources):
         path = _resource_path(api.resources, resource)
         operations += [(path, m) for m in views[resource.class_name]]
-    servers = [s.url for s in api.servers]
+    servers = [_with_defaults(s) for s in api.servers]
     construct = [f'{c.name}="..."' for c in api.credentials if c.secret][:1]
     construct += [f'{p.name}="..."' for p in api.client_params]
     if not servers:
         construct.append('base_url="https://api.example.com"')
-    first = f"{operations[0][0]}.{operations[0][1].name}({operations[0][1].example})" if operations else ""
-    raw = f"{operations[0][0]}.with_raw_response.{operations[0][1].name}({operations[0][1].example})" if operations else "..."
+    first = (
+        f"{operations[0][0]}.{operations[0][1].name}({operations[0][1].example})"
+        if operations
+        else ""
+    )
+    raw = (
+        f"{operations[0][0]}.with_raw_response.{operations[0][1].name}({operations[0][1].example})"
+        if operations
+        else "..."
+    )
+    from_env = [f"`{c.name}` from `{c.env}`" for c in api.credentials]
+    from_env += [f"`{p.name}` from `{p.env}`" for p in api.client_params]
+    from_env.append(
+        f"`base_url` from `{api.env_prefix}_BASE_URL`"
+        + (f" (default: {servers[0]})" if servers else "")
+    )
     return {
         "api": api,
+        "env_sentence": "Arguments not passed are read from the environment when the client is built: "
+        + ", ".join(from_env)
+        + ".",
         "servers": servers,
-        "default_base_url": literal(servers[0]) if servers and not api.servers[0].variables else "None",
+        "default_base_url": literal(api.servers[0].url) if servers else "None",
+        "server_variables": api.servers[0].variables if api.servers else (),
+        "payload_imports": [
+            name
+            for name, used in (
+                ("client_param", bool(api.client_params)),
+                ("server_url", bool(api.servers and api.servers[0].variables)),
+            )
+            if used
+        ],
         "base_url_env": f"{api.env_prefix}_BASE_URL",
         "schemes": [(s.key, _scheme_expr(s)) for s in api.schemes],
-        "auth_imports": sorted({"AuthScheme", "Credential", *(_scheme_class(s) for s in api.schemes)}),
+        "auth_imports": sorted(
+            {"AuthScheme", "Credential", *(_scheme_class(s) for s in api.schemes)}
+        ),
         "scheme_help": {s.key: _scheme_help(api, s) for s in api.schemes},
         "operations": operations,
         "construct_example": ", ".join(construct),
         "first_example": first,
         "raw_example": raw,
-        "idempotent_ops": any(op.idempotency_header for r in walk(api.resources) for op in r.operations),
+        "idempotent_ops": any(
+            op.idempotency_header for r in walk(api.resources) for op in r.operations
+        ),
         "summary": " ".join((api.description or api.title).split())[:200],
     }
+
+
+def _constant(class_name: str) -> str:
+    """``RunsResource2`` ➜ ``RUNS2``: class names are unique, so constants built on them are too."""
+    return names.snake(class_name.removesuffix("Resource") or class_name).upper()
+
+
+def _with_defaults(server: Server) -> str:
+    """A server URL with its variables at their defaults, for documentation."""
+    url = server.url
+    for variable in server.variables:
+        url = url.replace("{" + variable.json_name + "}", variable.default)
+    return url
 
 
 def _resource_path(roots: tuple[Resource, ...], target: Resource) -> str:
@@ -156,8 +218,13 @@ def _resource_path(roots: tuple[Resource, ...], target: Resource) -> str:
     return ""
 
 
-_CLASSES = {"api_key": "ApiKeyAuth", "bearer": "BearerAuth", "basic": "BasicAuth", "oauth2": "OAuth2Auth",
-            "mutual_tls": "MutualTLSAuth"}
+_CLASSES = {
+    "api_key": "ApiKeyAuth",
+    "bearer": "BearerAuth",
+    "basic": "BasicAuth",
+    "oauth2": "OAuth2Auth",
+    "mutual_tls": "MutualTLSAuth",
+}
 
 
 def _scheme_class(scheme: AuthScheme) -> str:
@@ -214,14 +281,25 @@ def _wrap(text: str, width: int = 88) -> str:
     paragraphs = []
     for paragraph in text.split("\n\n"):
         lines = paragraph.split("\n")
-        structured = any(line.lstrip()[:1] in ("-", "*", "|", "`", ">") or line.startswith(" ") for line in lines)
-        paragraphs.append(paragraph if structured else textwrap.fill(" ".join(lines), width=width,
-                                                                    break_long_words=False, break_on_hyphens=False))
+        structured = any(
+            line.lstrip()[:1] in ("-", "*", "|", "`", ">") or line.startswith(" ") for line in lines
+        )
+        paragraphs.append(
+            paragraph
+            if structured
+            else textwrap.fill(
+                " ".join(lines), width=width, break_long_words=False, break_on_hyphens=False
+            )
+        )
     return "\n\n".join(paragraphs)
 
 
 def _markdown_block(text: object) -> str:
     """A spec description as Markdown paragraphs: no raw HTML, no headings, no code fences."""
     lines = [line.rstrip() for line in str(text).replace("\r", "").split("\n")]
-    escaped = [line.replace("<", "&lt;").replace(">", "&gt;").replace("`" * 3, "'" * 3) for line in lines]
-    return "\n".join(("\\" + line) if line.lstrip().startswith("#") else line for line in escaped).strip()
+    escaped = [
+        line.replace("<", "&lt;").replace(">", "&gt;").replace("`" * 3, "'" * 3) for line in lines
+    ]
+    return "\n".join(
+        ("\\" + line) if line.lstrip().startswith("#") else line for line in escaped
+    ).strip()

@@ -38,7 +38,9 @@ def method_view(api: Api, op: Operation, const: str) -> MethodView:
             keyword.append(_declare(param.name, param.annotation, param.required))
     if op.body is not None and op.body.fields:
         for field in op.body.fields:
-            keyword.append(_declare(field.name, field.annotation, field.required and op.body.required))
+            keyword.append(
+                _declare(field.name, field.annotation, field.required and op.body.required)
+            )
     elif op.body is not None:
         keyword.append(_declare("body", op.body.annotation, op.body.required))
     keyword += [
@@ -81,9 +83,13 @@ def _arg_docs(op: Operation) -> tuple[tuple[str, str], ...]:
 
 
 def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
-    security = "()" if not op.security else "(" + "".join(
-        "(" + "".join(f"{literal(s)}, " for s in alt) + "), " for alt in op.security
-    ) + ")"
+    security = (
+        "()"
+        if not op.security
+        else "("
+        + "".join("(" + "".join(f"{literal(s)}, " for s in alt) + "), " for alt in op.security)
+        + ")"
+    )
     errors = "{" + ", ".join(f"{literal(status)}: {ann}" for status, ann in op.errors) + "}"
     args = [
         ("method", literal(op.http_method)),
@@ -116,8 +122,12 @@ def _mapping(api: Api, params: list[Parameter]) -> str:
 
 def _request_args(api: Api, op: Operation) -> tuple[tuple[str, str], ...]:
     args: list[tuple[str, str]] = []
-    for location, keyword in (("path", "path_params"), ("query", "query"), ("header", "headers"),
-                              ("cookie", "cookies")):
+    for location, keyword in (
+        ("path", "path_params"),
+        ("query", "query"),
+        ("header", "headers"),
+        ("cookie", "cookies"),
+    ):
         params = [p for p in op.parameters if p.location == location]
         if params:
             args.append((keyword, _mapping(api, params)))
@@ -126,8 +136,13 @@ def _request_args(api: Api, op: Operation) -> tuple[tuple[str, str], ...]:
         args.append(("body", f"build_body({op.body.model}, {values})"))
     elif op.body is not None:
         args.append(("body", "body"))
-    args.append(("options", "RequestOptions(extra_headers=extra_headers, extra_query=extra_query, "
-                            "timeout=timeout, max_retries=max_retries)"))
+    args.append(
+        (
+            "options",
+            "RequestOptions(extra_headers=extra_headers, extra_query=extra_query, "
+            "timeout=timeout, max_retries=max_retries)",
+        )
+    )
     return tuple(args)
 
 
@@ -137,7 +152,11 @@ def _example(op: Operation) -> str:
         if _is_argument(param) and param.required:
             parts.append(f"{param.name}={_placeholder(param.annotation, param.json_name)}")
     if op.body is not None and op.body.fields:
-        parts += [f"{f.name}={_placeholder(f.annotation, f.json_name)}" for f in op.body.fields if f.required]
+        parts += [
+            f"{f.name}={_placeholder(f.annotation, f.json_name)}"
+            for f in op.body.fields
+            if f.required
+        ]
     elif op.body is not None and op.body.required:
         parts.append(f"body={_placeholder(op.body.annotation, 'body')}")
     return ", ".join(parts)
@@ -156,7 +175,7 @@ def _placeholder(annotation: str, json_name: str) -> str:
     if first.startswith("list["):
         return "[]"
     if first.startswith("Literal["):
-        return first[len("Literal["):].split(",")[0].rstrip("]")
+        return first[len("Literal[") :].split(",")[0].rstrip("]")
     return "{}"
 
 
@@ -177,7 +196,9 @@ def qualify_builtins(view: MethodView, shadowed: frozenset[str]) -> MethodView:
         view,
         params=tuple(param(p) for p in view.params),
         result=qualify(view.result),
-        endpoint_args=tuple((k, qualify(v) if k in ("result", "errors") else v) for k, v in view.endpoint_args),
+        endpoint_args=tuple(
+            (k, qualify(v) if k in ("result", "errors") else v) for k, v in view.endpoint_args
+        ),
     )
 
 

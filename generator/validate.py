@@ -53,23 +53,36 @@ def validate_spec(spec: LoadedSpec) -> None:
     def error_at(parts: Parts | None, message: str) -> SpecError:
         if parts is None:
             return SpecError(file, None, message)
-        return SpecError(file, pointer_from_parts(parts), message, line=line_of(spec.source_text, parts))
+        return SpecError(
+            file, pointer_from_parts(parts), message, line=line_of(spec.source_text, parts)
+        )
 
     validator_cls = _validator_for(document, error_at)
     if "paths" not in document:
-        raise error_at(None, "no 'paths': clientgen needs the API's operations (add 'paths: {}' if there are none)")
+        raise error_at(
+            None,
+            "no 'paths': clientgen needs the API's operations (add 'paths: {}' if there are none)",
+        )
 
-    finding = _best(itertools.islice(validator_cls.schema_validator.iter_errors(document), _MAX_FINDINGS))
+    finding = _best(
+        itertools.islice(validator_cls.schema_validator.iter_errors(document), _MAX_FINDINGS)
+    )
     if finding is not None:
         raise error_at(tuple(finding.absolute_path), _describe(finding))
 
     validator = validator_cls(document)
     try:
-        finding = next(iter(validator.root_validator(validator.schema_path)), None)
+        findings = validator.root_validator(validator.schema_path)
+        finding = next((f for f in findings if not _repaired_later(f)), None)
     except _RemoteRefused as exc:
-        raise error_at(None, f"validation needs the remote document {exc} and clientgen never fetches; bundle it") from None
+        raise error_at(
+            None,
+            f"validation needs the remote document {exc} and clientgen never fetches; bundle it",
+        ) from None
     except RecursionError:
-        raise error_at(None, "the document nests too deeply (or recursively) for the validator") from None
+        raise error_at(
+            None, "the document nests too deeply (or recursively) for the validator"
+        ) from None
     except Exception as exc:  # the validator trips over shapes its first phase let through
         raise error_at(None, f"the OpenAPI validator failed: {type(exc).__name__}: {exc}") from None
     if finding is not None:
@@ -81,18 +94,52 @@ def _validator_for(document: dict[str, Any], error_at: _ErrorAt) -> type[SpecVal
     """The validator class for the document's ``openapi`` version (3.0.x or 3.1.x only)."""
     if "openapi" not in document:
         if "swagger" in document:
-            raise error_at(("swagger",), "Swagger/OpenAPI 2.0 is not supported; convert the document to OpenAPI 3")
-        raise error_at(None, "no 'openapi' field: is this an OpenAPI document? (expected e.g. openapi: 3.1.0)")
+            raise error_at(
+                ("swagger",),
+                "Swagger/OpenAPI 2.0 is not supported; convert the document to OpenAPI 3",
+            )
+        raise error_at(
+            None, "no 'openapi' field: is this an OpenAPI document? (expected e.g. openapi: 3.1.0)"
+        )
     version = document["openapi"]
     if not isinstance(version, str):
-        raise error_at(("openapi",), f"'openapi' must be a string such as \"3.1.0\", not {version!r} (quote it in YAML)")
+        raise error_at(
+            ("openapi",),
+            f"'openapi' must be a string such as \"3.1.0\", not {version!r} (quote it in YAML)",
+        )
     match = _VERSION.fullmatch(version)
     if match is None:
-        raise error_at(("openapi",), f"unsupported OpenAPI version {version!r}; clientgen reads 3.0.x and 3.1.x")
+        raise error_at(
+            ("openapi",),
+            f"unsupported OpenAPI version {version!r}; clientgen reads 3.0.x and 3.1.x",
+        )
     return _OFFLINE[match.group(1)]
 
 
 # --------------------------------------------------------------------------- choosing a finding
+
+_UNRESOLVED = re.compile(
+    r"Path parameter '(?P<name>[^']*)' for '[^']*' operation in '(?P<url>.*)' was not resolved"
+)
+
+
+_DUPLICATE_ID = re.compile(r"Operation ID '[^']*' for '[^']*' in '.*' is not unique")
+
+
+def _repaired_later(finding: ValidationError) -> bool:
+    """Findings the normalizer repairs (with a warning) instead of refusing the document.
+
+    A ``{name}`` in the path that no parameter declares is typed as a required string there;
+    published specs have it (Notte's). A duplicate operationId only names a method, and method
+    names are made unique per resource (Autotab's full spec reuses two). A declared path
+    parameter missing from the path is not repaired: it stays an error.
+    """
+    message = str(finding.message)
+    if _DUPLICATE_ID.fullmatch(message):
+        return True
+    match = _UNRESOLVED.fullmatch(message)
+    return match is not None and "{" + match["name"] + "}" in match["url"]
+
 
 # Validators whose message says only "one of several shapes failed": look inside instead.
 _VAGUE = frozenset(("oneOf", "anyOf", "allOf", "not", "if", "then", "else", "$ref", "$dynamicRef"))
@@ -161,11 +208,17 @@ def _physical(document: Any, parts: Parts) -> Parts:
     return tuple(out)
 
 
-def _through_refs(document: Any, node: Any, out: list[str | int], part: str | int | None) -> tuple[Any, list[str | int]]:
+def _through_refs(
+    document: Any, node: Any, out: list[str | int], part: str | int | None
+) -> tuple[Any, list[str | int]]:
     """Follow ``node``'s local reference(s) unless ``part`` is a key of ``node`` itself."""
     for _ in range(32):  # load refused cycles; this is only a guard
         ref = node.get("$ref") if isinstance(node, dict) else None
-        if not isinstance(ref, str) or not ref.startswith("#") or (part is not None and str(part) in node):
+        if (
+            not isinstance(ref, str)
+            or not ref.startswith("#")
+            or (part is not None and str(part) in node)
+        ):
             break
         target = parse_pointer(ref[1:])
         if target is None:
@@ -200,7 +253,11 @@ def _located(base: type[keywords.KeywordValidator]) -> type[keywords.KeywordVali
 def _offline(base: type[SpecValidator]) -> type[SpecValidator]:
     """``base`` with located keyword validators and no way to fetch remote documents."""
     located = {name: _located(cls) for name, cls in base.keyword_validators.items()}
-    return type(base.__name__, (base,), {"resolver_handlers": _OFFLINE_HANDLERS, "keyword_validators": located})
+    return type(
+        base.__name__,
+        (base,),
+        {"resolver_handlers": _OFFLINE_HANDLERS, "keyword_validators": located},
+    )
 
 
 _OFFLINE: dict[str, type[SpecValidator]] = {

@@ -44,7 +44,16 @@ def run_prism(spec: Path, *, errors: bool = True) -> Iterator[str]:
     spec = Path(spec).resolve()
     for attempt in range(3):  # another process may take the free port before Prism binds it
         port = _free_port()
-        command = [str(PRISM), "mock", *(["--errors"] if errors else []), "-h", "127.0.0.1", "-p", str(port), str(spec)]
+        command = [
+            str(PRISM),
+            "mock",
+            *(["--errors"] if errors else []),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            str(spec),
+        ]
         with tempfile.TemporaryFile() as log:  # a file, not a pipe: Prism can never block on output
             process = subprocess.Popen(
                 command,
@@ -61,7 +70,9 @@ def run_prism(spec: Path, *, errors: bool = True) -> Iterator[str]:
                     output = _output(log)
                     if "EADDRINUSE" in output and attempt < 2:
                         continue
-                    raise PrismError(f"Prism did not start on {spec} within {START_TIMEOUT:.0f} s:\n{output}")
+                    raise PrismError(
+                        f"Prism did not start on {spec} within {START_TIMEOUT:.0f} s:\n{output}"
+                    )
                 yield f"http://127.0.0.1:{port}"
                 return
             finally:

@@ -10,10 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import load
 from generator.errors import ConfigError, SpecError
-from generator.load import LoadedSpec, extract_openapi_from_page, line_of, load_spec, parse_pointer
+from generator.load import (
+    LoadedSpec,
+    extract_openapi_from_page,
+    line_of,
+    load_spec,
+    parse_pointer,
+)
 
 HERE = Path(__file__).resolve().parent
 BROKEN = HERE / "broken"
@@ -132,7 +140,11 @@ def test_recursive_alias_is_refused() -> None:
 
 
 def test_aliases_within_budget_become_independent_copies(tmp_path: Path) -> None:
-    spec = write(tmp_path, "a.yaml", MINIMAL + "x-a: &err {type: object, properties: {m: {type: string}}}\nx-b: *err\n")
+    spec = write(
+        tmp_path,
+        "a.yaml",
+        MINIMAL + "x-a: &err {type: object, properties: {m: {type: string}}}\nx-b: *err\n",
+    )
     document = load_spec(spec).document
     assert document["x-a"] == document["x-b"] and document["x-a"] is not document["x-b"]
 
@@ -160,7 +172,11 @@ def test_duplicate_yaml_key() -> None:
 
 def test_unsafe_python_tag_is_refused_not_run() -> None:
     error = load_error(broken("python-tag.yaml"))
-    assert error.line == 3 and "unsupported YAML tag" in error.message and "python/object/apply" in error.message
+    assert (
+        error.line == 3
+        and "unsupported YAML tag" in error.message
+        and "python/object/apply" in error.message
+    )
 
 
 def test_two_yaml_documents() -> None:
@@ -199,7 +215,9 @@ def test_5000_levels_of_yaml_nesting_give_a_spec_error(tmp_path: Path, style: st
 
 
 def test_5000_levels_of_json_nesting_give_a_spec_error(tmp_path: Path) -> None:
-    spec = write(tmp_path, "deep.json", '{"openapi": "3.1.0", "x": ' + "[" * 5000 + "]" * 5000 + "}")
+    spec = write(
+        tmp_path, "deep.json", '{"openapi": "3.1.0", "x": ' + "[" * 5000 + "]" * 5000 + "}"
+    )
     assert f"nested more than {load.MAX_DEPTH} levels" in load_error(spec).message
 
 
@@ -207,7 +225,9 @@ def test_json_nesting_beyond_the_limit_but_parseable_is_located(tmp_path: Path) 
     deep: Any = {}
     for _ in range(300):
         deep = {"properties": deep}
-    spec = write(tmp_path, "deep.json", json.dumps({"openapi": "3.1.0", "paths": {}, "x-deep": deep}))
+    spec = write(
+        tmp_path, "deep.json", json.dumps({"openapi": "3.1.0", "paths": {}, "x-deep": deep})
+    )
     error = load_error(spec)
     assert error.pointer is not None and error.pointer.startswith("/x-deep/properties/properties")
     assert f"nested more than {load.MAX_DEPTH} levels" in error.message
@@ -226,6 +246,45 @@ def test_yaml_1_2_scalars(tmp_path: Path) -> None:
     assert document["x-keys"] == {"200": "a", "true": "b", "1.0": "c"}
 
 
+BMP = st.characters(max_codepoint=0xFFFF, exclude_categories=["Cs"])
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(BMP),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(BMP, max_size=8), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=JSON_VALUES, indent=st.sampled_from([None, 0, 2]))
+def test_our_yaml_reader_agrees_with_json_on_json_text(value: Any, indent: int | None) -> None:
+    """JSON is YAML 1.2: the YAML event builder must read any JSON text as the json module does
+    (astral characters aside: libyaml rejects JSON's surrogate-pair escapes, see below)."""
+    text = json.dumps({"x-data": value}, indent=indent)
+    assert load._parse_yaml(text, "doc.yaml") == json.loads(text)
+
+
+def test_json_text_in_a_yaml_file_is_read_as_json(tmp_path: Path) -> None:
+    text = json.dumps(
+        {"openapi": "3.1.0", "paths": {}, "info": {"title": "\U0001f600 API", "version": "1"}}
+    )
+    assert "\\ud83d" in text
+    assert (
+        load_spec(write(tmp_path, "doc.yaml", text)).document["info"]["title"] == "\U0001f600 API"
+    )
+
+
+def test_flow_yaml_that_is_not_json_still_loads(tmp_path: Path) -> None:
+    document = load_spec(
+        write(tmp_path, "doc.yaml", "{openapi: 3.1.0, paths: {}, x-n: yes}\n")
+    ).document
+    assert document == {"openapi": "3.1.0", "paths": {}, "x-n": "yes"}
+
+
 # --------------------------------------------------------------------------- $ref checks
 
 
@@ -241,11 +300,17 @@ def test_ref_cycle_without_an_object_in_it() -> None:
     error = load_error(broken("ref-cycle.yaml"))
     assert error.pointer == "/paths/~1runs/get/responses/200"
     assert error.line == 9
-    assert "#/components/responses/A -> #/components/responses/B -> #/components/responses/A" in error.message
+    assert (
+        "#/components/responses/A -> #/components/responses/B -> #/components/responses/A"
+        in error.message
+    )
 
 
 def test_recursive_schema_through_an_object_is_fine(tmp_path: Path) -> None:
-    text = MINIMAL + "components:\n  schemas:\n    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n"
+    text = (
+        MINIMAL
+        + "components:\n  schemas:\n    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n"
+    )
     assert load_spec(write(tmp_path, "tree.yaml", text)).document["components"]["schemas"]["Node"]
 
 
@@ -268,7 +333,9 @@ def test_remote_ref_is_refused_without_network(monkeypatch: pytest.MonkeyPatch) 
     assert "remote $ref 'https://example.com/schemas/pet.yaml#/Pet' is refused" in error.message
 
 
-@pytest.mark.parametrize("ref", ["http://x/y.yaml", "//host/y.yaml", "file:///etc/passwd", "urn:x:y"])
+@pytest.mark.parametrize(
+    "ref", ["http://x/y.yaml", "//host/y.yaml", "file:///etc/passwd", "urn:x:y"]
+)
 def test_every_url_form_is_remote(tmp_path: Path, ref: str) -> None:
     text = MINIMAL + f"components:\n  schemas:\n    A:\n      $ref: '{ref}'\n"
     assert "remote $ref" in load_error(write(tmp_path, "r.yaml", text)).message
@@ -285,7 +352,11 @@ def test_symlink_escaping_the_spec_folder(tmp_path: Path) -> None:
     outside = write(tmp_path, "outside/secret.yaml", "type: string\n")
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "link.yaml").symlink_to(outside)
-    spec = write(tmp_path, "api/main.yaml", MINIMAL + "components:\n  schemas:\n    A:\n      $ref: 'link.yaml'\n")
+    spec = write(
+        tmp_path,
+        "api/main.yaml",
+        MINIMAL + "components:\n  schemas:\n    A:\n      $ref: 'link.yaml'\n",
+    )
     assert "outside the spec's folder" in load_error(spec).message
 
 
@@ -306,11 +377,16 @@ def test_refs_in_examples_and_extensions_are_data(tmp_path: Path) -> None:
         "      value: {$ref: '#/nowhere'}\n"
     )
     document = load_spec(write(tmp_path, "d.yaml", text)).document
-    assert document["components"]["schemas"]["A"]["properties"]["default"] == {"$ref": "#/components/schemas/B"}
+    assert document["components"]["schemas"]["A"]["properties"]["default"] == {
+        "$ref": "#/components/schemas/B"
+    }
 
 
 def test_a_property_named_default_is_still_checked(tmp_path: Path) -> None:
-    text = MINIMAL + "components:\n  schemas:\n    A:\n      properties:\n        default: {$ref: '#/components/schemas/Gone'}\n"
+    text = (
+        MINIMAL
+        + "components:\n  schemas:\n    A:\n      properties:\n        default: {$ref: '#/components/schemas/Gone'}\n"
+    )
     error = load_error(write(tmp_path, "d.yaml", text))
     assert error.pointer == "/components/schemas/A/properties/default" and "Gone" in error.message
 
@@ -331,36 +407,51 @@ def test_discriminator_mapping_refs_are_checked(tmp_path: Path) -> None:
 
 
 def test_relative_file_refs_are_bundled_into_components(tmp_path: Path) -> None:
-    write(tmp_path, "schemas/pet.yaml", "Pet:\n  type: object\n  properties:\n    owner: {$ref: '#/Owner'}\n    tag: {$ref: 'common.yaml#/Tag'}\nOwner:\n  type: string\n")
+    write(
+        tmp_path,
+        "schemas/pet.yaml",
+        "Pet:\n  type: object\n  properties:\n    owner: {$ref: '#/Owner'}\n    tag: {$ref: 'common.yaml#/Tag'}\nOwner:\n  type: string\n",
+    )
     write(tmp_path, "schemas/common.yaml", "Tag: {type: string}\n")
-    write(tmp_path, "params.yaml", "components:\n  parameters:\n    Limit: {name: limit, in: query, schema: {type: integer}}\n")
-    spec = write(tmp_path, "api.yaml", MINIMAL.replace("paths: {}\n", "") + (
-        "paths:\n"
-        "  /pets:\n"
-        "    get:\n"
-        "      parameters:\n"
-        "        - $ref: 'params.yaml#/components/parameters/Limit'\n"
-        "      responses:\n"
-        "        '200':\n"
-        "          description: ok\n"
-        "          content:\n"
-        "            application/json:\n"
-        "              schema: {$ref: 'schemas/pet.yaml#/Pet'}\n"
-        "        '201':\n"
-        "          description: again\n"
-        "          content:\n"
-        "            application/json:\n"
-        "              schema: {$ref: './schemas/pet.yaml#/Pet'}\n"
-        "components:\n"
-        "  schemas:\n"
-        "    Pet: {type: string, description: the main document's own Pet}\n"
-    ))
+    write(
+        tmp_path,
+        "params.yaml",
+        "components:\n  parameters:\n    Limit: {name: limit, in: query, schema: {type: integer}}\n",
+    )
+    spec = write(
+        tmp_path,
+        "api.yaml",
+        MINIMAL.replace("paths: {}\n", "")
+        + (
+            "paths:\n"
+            "  /pets:\n"
+            "    get:\n"
+            "      parameters:\n"
+            "        - $ref: 'params.yaml#/components/parameters/Limit'\n"
+            "      responses:\n"
+            "        '200':\n"
+            "          description: ok\n"
+            "          content:\n"
+            "            application/json:\n"
+            "              schema: {$ref: 'schemas/pet.yaml#/Pet'}\n"
+            "        '201':\n"
+            "          description: again\n"
+            "          content:\n"
+            "            application/json:\n"
+            "              schema: {$ref: './schemas/pet.yaml#/Pet'}\n"
+            "components:\n"
+            "  schemas:\n"
+            "    Pet: {type: string, description: the main document's own Pet}\n"
+        ),
+    )
     document = load_spec(spec).document
     operation = document["paths"]["/pets"]["get"]
     assert operation["parameters"][0] == {"$ref": "#/components/parameters/Limit"}
     first = operation["responses"]["200"]["content"]["application/json"]["schema"]
     second = operation["responses"]["201"]["content"]["application/json"]["schema"]
-    assert first == second == {"$ref": "#/components/schemas/pet_Pet"}  # Pet was taken: file stem prefix
+    assert (
+        first == second == {"$ref": "#/components/schemas/pet_Pet"}
+    )  # Pet was taken: file stem prefix
     schemas = document["components"]["schemas"]
     assert schemas["Pet"]["description"] == "the main document's own Pet"
     assert schemas["pet_Pet"]["properties"] == {
@@ -373,8 +464,17 @@ def test_relative_file_refs_are_bundled_into_components(tmp_path: Path) -> None:
 
 
 def test_bundled_refs_back_to_the_main_document_stay_local(tmp_path: Path) -> None:
-    write(tmp_path, "parts/a.yaml", "A:\n  type: array\n  items: {$ref: '../api.yaml#/components/schemas/B'}\n")
-    spec = write(tmp_path, "api.yaml", MINIMAL + "components:\n  schemas:\n    B: {type: string}\n    C: {$ref: 'parts/a.yaml#/A'}\n")
+    write(
+        tmp_path,
+        "parts/a.yaml",
+        "A:\n  type: array\n  items: {$ref: '../api.yaml#/components/schemas/B'}\n",
+    )
+    spec = write(
+        tmp_path,
+        "api.yaml",
+        MINIMAL
+        + "components:\n  schemas:\n    B: {type: string}\n    C: {$ref: 'parts/a.yaml#/A'}\n",
+    )
     schemas = load_spec(spec).document["components"]["schemas"]
     assert schemas["C"] == {"$ref": "#/components/schemas/A"}
     assert schemas["A"]["items"] == {"$ref": "#/components/schemas/B"}
@@ -383,7 +483,9 @@ def test_bundled_refs_back_to_the_main_document_stay_local(tmp_path: Path) -> No
 def test_mutually_referencing_files_terminate(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", "A: {type: object, properties: {b: {$ref: 'b.yaml#/B'}}}\n")
     write(tmp_path, "b.yaml", "B: {type: object, properties: {a: {$ref: 'a.yaml#/A'}}}\n")
-    spec = write(tmp_path, "api.yaml", MINIMAL + "components:\n  schemas:\n    Root: {$ref: 'a.yaml#/A'}\n")
+    spec = write(
+        tmp_path, "api.yaml", MINIMAL + "components:\n  schemas:\n    Root: {$ref: 'a.yaml#/A'}\n"
+    )
     schemas = load_spec(spec).document["components"]["schemas"]
     assert schemas["A"]["properties"]["b"] == {"$ref": "#/components/schemas/B"}
     assert schemas["B"]["properties"]["a"] == {"$ref": "#/components/schemas/A"}
@@ -391,7 +493,9 @@ def test_mutually_referencing_files_terminate(tmp_path: Path) -> None:
 
 def test_dangling_ref_inside_a_bundled_file_names_that_file(tmp_path: Path) -> None:
     write(tmp_path, "pet.yaml", "Pet:\n  type: object\n  properties:\n    x: {$ref: '#/Nope'}\n")
-    spec = write(tmp_path, "api.yaml", MINIMAL + "components:\n  schemas:\n    P: {$ref: 'pet.yaml#/Pet'}\n")
+    spec = write(
+        tmp_path, "api.yaml", MINIMAL + "components:\n  schemas:\n    P: {$ref: 'pet.yaml#/Pet'}\n"
+    )
     error = load_error(spec)
     assert error.file == str(tmp_path / "pet.yaml")
     assert error.pointer == "/Pet/properties/x" and error.line == 4
@@ -399,14 +503,20 @@ def test_dangling_ref_inside_a_bundled_file_names_that_file(tmp_path: Path) -> N
 
 
 def test_missing_referenced_file(tmp_path: Path) -> None:
-    spec = write(tmp_path, "api.yaml", MINIMAL + "components:\n  schemas:\n    P: {$ref: 'gone.yaml#/Pet'}\n")
+    spec = write(
+        tmp_path, "api.yaml", MINIMAL + "components:\n  schemas:\n    P: {$ref: 'gone.yaml#/Pet'}\n"
+    )
     error = load_error(spec)
     assert error.file == str(tmp_path / "gone.yaml") and error.message == "file not found"
 
 
 def test_unknown_component_kind_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "x.yaml", "X: {a: 1}\n")
-    spec = write(tmp_path, "api.yaml", MINIMAL + "x-list:\n  - {$ref: 'x.yaml#/X'}\ntags:\n  - {$ref: 'x.yaml#/X'}\n")
+    spec = write(
+        tmp_path,
+        "api.yaml",
+        MINIMAL + "x-list:\n  - {$ref: 'x.yaml#/X'}\ntags:\n  - {$ref: 'x.yaml#/X'}\n",
+    )
     error = load_error(spec)
     assert error.pointer == "/tags/0" and "cannot tell what kind of component" in error.message
 
@@ -427,25 +537,34 @@ def test_overlay_target_matching_nothing_names_the_overlay_and_action() -> None:
 
 
 def test_overlay_update_merges_appends_and_removes(tmp_path: Path) -> None:
-    overlay = write(tmp_path, "o.yaml", OVERLAY_HEAD + (
-        "actions:\n"
-        "  - target: $.info\n"
-        "    update: {title: new, x-extra: {a: [1]}}\n"
-        "  - target: $.info\n"
-        "    update: {x-extra: {a: [2], b: 3}}\n"
-        "  - target: $.tags\n"
-        "    update: {name: added}\n"
-        "  - target: $.paths['/runs'].get.parameters[?(@.name == 'old')]\n"
-        "    remove: true\n"
-        "  - target: $.paths.*[?(@.operationId == 'listRuns')]\n"
-        "    update: {x-clientgen-name: list}\n"
-    ))
-    spec = write(tmp_path, "api.yaml", (
-        "openapi: 3.1.0\ninfo: {title: old, version: '1'}\ntags: [{name: t}]\n"
-        "paths:\n  /runs:\n    get:\n      operationId: listRuns\n"
-        "      parameters: [{name: old, in: query}, {name: keep, in: query}, {name: old, in: header}]\n"
-        "      responses: {'200': {description: ok}}\n"
-    ))
+    overlay = write(
+        tmp_path,
+        "o.yaml",
+        OVERLAY_HEAD
+        + (
+            "actions:\n"
+            "  - target: $.info\n"
+            "    update: {title: new, x-extra: {a: [1]}}\n"
+            "  - target: $.info\n"
+            "    update: {x-extra: {a: [2], b: 3}}\n"
+            "  - target: $.tags\n"
+            "    update: {name: added}\n"
+            "  - target: $.paths['/runs'].get.parameters[?(@.name == 'old')]\n"
+            "    remove: true\n"
+            "  - target: $.paths.*[?(@.operationId == 'listRuns')]\n"
+            "    update: {x-clientgen-name: list}\n"
+        ),
+    )
+    spec = write(
+        tmp_path,
+        "api.yaml",
+        (
+            "openapi: 3.1.0\ninfo: {title: old, version: '1'}\ntags: [{name: t}]\n"
+            "paths:\n  /runs:\n    get:\n      operationId: listRuns\n"
+            "      parameters: [{name: old, in: query}, {name: keep, in: query}, {name: old, in: header}]\n"
+            "      responses: {'200': {description: ok}}\n"
+        ),
+    )
     document = load_spec(spec, (overlay,)).document
     assert document["info"] == {"title": "new", "version": "1", "x-extra": {"a": [1, 2], "b": 3}}
     assert document["tags"] == [{"name": "t"}, {"name": "added"}]
@@ -455,8 +574,16 @@ def test_overlay_update_merges_appends_and_removes(tmp_path: Path) -> None:
 
 
 def test_overlays_apply_in_order(tmp_path: Path) -> None:
-    first = write(tmp_path, "1.yaml", OVERLAY_HEAD + "actions:\n  - {target: $.info, update: {x-one: {a: 1}}}\n")
-    second = write(tmp_path, "2.yaml", OVERLAY_HEAD + "actions:\n  - {target: \"$.info['x-one']\", update: {b: 2}}\n")
+    first = write(
+        tmp_path,
+        "1.yaml",
+        OVERLAY_HEAD + "actions:\n  - {target: $.info, update: {x-one: {a: 1}}}\n",
+    )
+    second = write(
+        tmp_path,
+        "2.yaml",
+        OVERLAY_HEAD + "actions:\n  - {target: \"$.info['x-one']\", update: {b: 2}}\n",
+    )
     spec = write(tmp_path, "api.yaml", MINIMAL)
     assert load_spec(spec, (first, second)).document["info"]["x-one"] == {"a": 1, "b": 2}
     error = load_error(spec, (second, first))
@@ -464,21 +591,53 @@ def test_overlays_apply_in_order(tmp_path: Path) -> None:
 
 
 def test_overlay_can_introduce_refs_that_are_then_checked(tmp_path: Path) -> None:
-    overlay = write(tmp_path, "o.yaml", OVERLAY_HEAD + "actions:\n  - {target: $, update: {components: {schemas: {A: {$ref: '#/components/schemas/Z'}}}}}\n")
+    overlay = write(
+        tmp_path,
+        "o.yaml",
+        OVERLAY_HEAD
+        + "actions:\n  - {target: $, update: {components: {schemas: {A: {$ref: '#/components/schemas/Z'}}}}}\n",
+    )
     error = load_error(write(tmp_path, "api.yaml", MINIMAL), (overlay,))
-    assert error.pointer == "/components/schemas/A" and "'#/components/schemas/Z' points to nothing" in error.message
+    assert (
+        error.pointer == "/components/schemas/A"
+        and "'#/components/schemas/Z' points to nothing" in error.message
+    )
 
 
 @pytest.mark.parametrize(
     ("body", "pointer", "needle"),
     [
-        ("overlay: 2.0.0\ninfo: {title: o, version: '1'}\nactions: [{target: $, update: {}}]\n", "/overlay", "unsupported Overlay version"),
+        (
+            "overlay: 2.0.0\ninfo: {title: o, version: '1'}\nactions: [{target: $, update: {}}]\n",
+            "/overlay",
+            "unsupported Overlay version",
+        ),
         (OVERLAY_HEAD + "actions: []\n", "/actions", "non-empty 'actions'"),
-        (OVERLAY_HEAD + "actions:\n  - target: $.info\n", "/actions/0", "either 'update' or 'remove: true'"),
-        (OVERLAY_HEAD + "actions:\n  - {target: info, update: {}}\n", "/actions/0", "starting with '$'"),
-        (OVERLAY_HEAD + "actions:\n  - {target: '$.[[[', update: {}}\n", "/actions/0/target", "invalid JSONPath"),
-        (OVERLAY_HEAD + "actions:\n  - {target: $.info.title, update: {a: 1}}\n", "/actions/0/target", "single value"),
-        (OVERLAY_HEAD + "actions:\n  - {target: $, remove: true}\n", "/actions/0/target", "root cannot be removed"),
+        (
+            OVERLAY_HEAD + "actions:\n  - target: $.info\n",
+            "/actions/0",
+            "either 'update' or 'remove: true'",
+        ),
+        (
+            OVERLAY_HEAD + "actions:\n  - {target: info, update: {}}\n",
+            "/actions/0",
+            "starting with '$'",
+        ),
+        (
+            OVERLAY_HEAD + "actions:\n  - {target: '$.[[[', update: {}}\n",
+            "/actions/0/target",
+            "invalid JSONPath",
+        ),
+        (
+            OVERLAY_HEAD + "actions:\n  - {target: $.info.title, update: {a: 1}}\n",
+            "/actions/0/target",
+            "single value",
+        ),
+        (
+            OVERLAY_HEAD + "actions:\n  - {target: $, remove: true}\n",
+            "/actions/0/target",
+            "root cannot be removed",
+        ),
     ],
 )
 def test_bad_overlays(tmp_path: Path, body: str, pointer: str, needle: str) -> None:
@@ -564,7 +723,16 @@ def test_whole_notte_api_loads_well_under_100ms() -> None:
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared/corpus is not beside the repository")
-@pytest.mark.parametrize("name", ["autotab-full-openapi.json", "galaxy-3.1.yaml", "notte-full-openapi.json", "petstore-expanded-3.0.yaml", "tictactoe-3.1.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "autotab-full-openapi.json",
+        "galaxy-3.1.yaml",
+        "notte-full-openapi.json",
+        "petstore-expanded-3.0.yaml",
+        "tictactoe-3.1.yaml",
+    ],
+)
 def test_published_specs_load(name: str) -> None:
     document = load_spec(CORPUS / name).document
     assert document["openapi"].startswith("3.") and "paths" in document
@@ -574,3 +742,37 @@ def _timed(action: Any) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
+
+
+def test_control_character_in_yaml_is_located(tmp_path: Path) -> None:
+    error = load_error(write(tmp_path, "c.yaml", MINIMAL + "x-a: é\nx-b: éééééééé\nx-c: \x80\n"))
+    assert error.line == 8 and "U+0080 is not allowed" in error.message
+
+
+def test_pure_python_yaml_parser_gives_the_same_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without libyaml, PyYAML's own (iterative) parser is used, with the same limits."""
+    import yaml
+
+    with_libyaml = {
+        name: load_spec(HERE.parent / "specs" / name).document
+        for name in ("ziet.yaml", "aimable.yaml")
+    }
+    errors = {
+        name: load_error(broken(name))
+        for name in ("alias-bomb.yaml", "invalid-yaml.yaml", "duplicate-key.yaml")
+    }
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    assert type(load._new_parser("a: 1")).__module__ != "yaml._yaml"
+    for name, document in with_libyaml.items():
+        assert load_spec(HERE.parent / "specs" / name).document == document
+    for name, error in errors.items():
+        again = load_error(broken(name))
+        assert (
+            again.line == error.line and again.message.split(":")[0] == error.message.split(":")[0]
+        )
+    deep = write(tmp_path, "deep.yaml", MINIMAL + "x-deep: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "nested more than" in load_error(deep).message
+    control = write(tmp_path, "c.yaml", MINIMAL + "x-a: é\nx-c: \x80\n")
+    assert load_error(control).line == 7

@@ -26,7 +26,9 @@ EXTRACTED = {
     "ziet": "ziet-run-invoke.md",
 }
 ALL_SPECS = sorted(p for p in SPECS.glob("*.yaml") if not p.name.endswith(".overlay.yaml"))
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
+needs_seeds = pytest.mark.skipif(
+    not SEEDS.is_dir(), reason="shared/seeds is not beside the repository"
+)
 
 
 def overlays_for(spec: Path) -> tuple[Path, ...]:
@@ -39,7 +41,10 @@ def overlays_for(spec: Path) -> tuple[Path, ...]:
 def test_spec_is_exactly_the_yaml_embedded_in_its_seed_page(name: str) -> None:
     seed = SEEDS / EXTRACTED[name]
     page = seed.read_bytes().decode("utf-8")
-    assert extract_openapi_from_page(page, str(seed)).encode("utf-8") == (SPECS / f"{name}.yaml").read_bytes()
+    assert (
+        extract_openapi_from_page(page, str(seed)).encode("utf-8")
+        == (SPECS / f"{name}.yaml").read_bytes()
+    )
 
 
 def test_the_five_vendor_specs_are_there() -> None:
@@ -102,21 +107,34 @@ def test_aimable_operation() -> None:
     assert document["openapi"] == "3.1.0" and "servers" not in document
     operation = document["paths"]["/v1/spaces/{space_id}/skills/{slug}/executions"]["post"]
     assert operation["summary"] == "Start Standalone Execution Route"
-    assert operation["operationId"] == "startStandaloneExecution" and operation["tags"] == ["executions"]
+    assert operation["operationId"] == "startStandaloneExecution" and operation["tags"] == [
+        "executions"
+    ]
     parameters = {(p["name"], p["in"]): p for p in operation["parameters"]}
-    assert set(parameters) == {("space_id", "path"), ("slug", "path"), ("Idempotency-Key", "header")}
+    assert set(parameters) == {
+        ("space_id", "path"),
+        ("slug", "path"),
+        ("Idempotency-Key", "header"),
+    }
     assert parameters[("space_id", "path")]["schema"] == {"type": "string", "format": "uuid"}
     assert parameters[("Idempotency-Key", "header")]["required"] is False
     assert set(operation["responses"]) == {"201"}  # the page's "Error Responses" section is empty
     assert document["security"] == [{"bearerAuth": []}, {"apiKeyAuth": []}]
     schemes = document["components"]["securitySchemes"]
     assert schemes["bearerAuth"] == {**schemes["bearerAuth"], "type": "http", "scheme": "bearer"}
-    assert schemes["apiKeyAuth"] == {**schemes["apiKeyAuth"], "type": "apiKey", "in": "header", "name": "X-API-Key"}
+    assert schemes["apiKeyAuth"] == {
+        **schemes["apiKeyAuth"],
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+    }
 
 
 @needs_seeds
 def test_aimable_request_body_is_the_page_s() -> None:
-    body = _aimable()["paths"]["/v1/spaces/{space_id}/skills/{slug}/executions"]["post"]["requestBody"]
+    body = _aimable()["paths"]["/v1/spaces/{space_id}/skills/{slug}/executions"]["post"][
+        "requestBody"
+    ]
     assert body["required"] is True
     schema = _aimable()["components"]["schemas"]["StartExecutionRequest"]
     assert set(schema["properties"]) == set(_page_json("-d '", "'\n"))
@@ -125,7 +143,11 @@ def test_aimable_request_body_is_the_page_s() -> None:
     for prop in schema["properties"].values():
         assert prop["description"] in page  # copied verbatim
     assert schema["properties"]["model"]["type"] == ["string", "null"]
-    assert schema["properties"]["file_source_ids"] == {**schema["properties"]["file_source_ids"], "type": "array", "items": {"type": "string"}}
+    assert schema["properties"]["file_source_ids"] == {
+        **schema["properties"]["file_source_ids"],
+        "type": "array",
+        "items": {"type": "string"},
+    }
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -134,7 +156,9 @@ def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]
     return schema
 
 
-def _assert_matches_example(document: dict[str, Any], schema: dict[str, Any], example: dict[str, Any], where: str) -> None:
+def _assert_matches_example(
+    document: dict[str, Any], schema: dict[str, Any], example: dict[str, Any], where: str
+) -> None:
     """Same fields as the page's example; `{}` means nullable; uuid and date-time formats."""
     schema = _resolve(document, schema)
     assert set(schema["properties"]) == set(example), where
@@ -143,7 +167,9 @@ def _assert_matches_example(document: dict[str, Any], schema: dict[str, Any], ex
         types = field["type"] if isinstance(field["type"], list) else [field["type"]]
         if value == {}:
             assert "null" in types, f"{where}.{name}"
-        elif isinstance(value, str) and re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", value):
+        elif isinstance(value, str) and re.fullmatch(
+            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", value
+        ):
             assert field["format"] == "uuid", f"{where}.{name}"
         elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT.*Z", value):
             assert field["format"] == "date-time", f"{where}.{name}"
@@ -159,7 +185,9 @@ def _assert_matches_example(document: dict[str, Any], schema: dict[str, Any], ex
 @needs_seeds
 def test_aimable_response_has_every_field_the_page_shows() -> None:
     document = _aimable()
-    response = document["paths"]["/v1/spaces/{space_id}/skills/{slug}/executions"]["post"]["responses"]["201"]
+    response = document["paths"]["/v1/spaces/{space_id}/skills/{slug}/executions"]["post"][
+        "responses"
+    ]["201"]
     envelope = _resolve(document, response["content"]["application/json"]["schema"])
     assert envelope["required"] == ["data"]
     example = _page_json("201(generated)\n", "\n\nError Responses")
@@ -184,7 +212,14 @@ def test_prism_serves_ziet_and_checks_auth() -> None:
     with run_prism(SPECS / "ziet.yaml") as base_url:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", base_url)
         status, body = _post(f"{base_url}/runs/abc/invoke", {"Authorization": "Api-Key x"})
-        assert status == 200 and json.loads(body)["status"] in {"created", "running", "waiting_approval", "completed", "failed", "cancelled"}
+        assert status == 200 and json.loads(body)["status"] in {
+            "created",
+            "running",
+            "waiting_approval",
+            "completed",
+            "failed",
+            "cancelled",
+        }
         status, _ = _post(f"{base_url}/runs/abc/invoke", {})
         assert status == 401
 
@@ -197,10 +232,14 @@ def test_prism_serves_aimable_with_either_credential() -> None:
     json_header = {"Content-Type": "application/json"}
     with run_prism(SPECS / "aimable.yaml") as base_url:
         for credential in ({"Authorization": "Bearer t"}, {"X-API-Key": "k"}):
-            status, answer = _post(base_url + url_path, {**json_header, **credential, "Idempotency-Key": "once"}, body)
+            status, answer = _post(
+                base_url + url_path, {**json_header, **credential, "Idempotency-Key": "once"}, body
+            )
             assert status == 201 and "data" in json.loads(answer)
         assert _post(base_url + url_path, json_header, body)[0] == 401
-        assert _post(base_url + url_path, {**json_header, "X-API-Key": "k"}, b"{}")[0] == 422  # inputs missing
+        assert (
+            _post(base_url + url_path, {**json_header, "X-API-Key": "k"}, b"{}")[0] == 422
+        )  # inputs missing
 
 
 @pytest.mark.slow
@@ -210,7 +249,6 @@ def test_prism_that_cannot_start_fails_with_its_output(tmp_path: Path) -> None:
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("not: [an, openapi, document\n", encoding="utf-8")
-    with pytest.raises(PrismError) as info:
-        with run_prism(bad):
-            pass
+    with pytest.raises(PrismError) as info, run_prism(bad):
+        pass
     assert "Prism did not start" in str(info.value) and str(bad) in str(info.value)

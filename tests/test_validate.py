@@ -51,7 +51,9 @@ def test_unquoted_version_number() -> None:
 
 
 def test_missing_openapi_field(tmp_path: Path) -> None:
-    error = validation_error(write(tmp_path, "x.yaml", "info: {title: t, version: '1'}\npaths: {}\n"))
+    error = validation_error(
+        write(tmp_path, "x.yaml", "info: {title: t, version: '1'}\npaths: {}\n")
+    )
     assert "no 'openapi' field" in error.message
 
 
@@ -65,7 +67,10 @@ def test_parameter_without_in_is_located_with_a_concrete_message() -> None:
     assert error.pointer == "/paths/~1runs~1{id}/get/parameters/1"
     assert error.line == 14
     assert error.message == "'in' is a required property"
-    assert str(error) == f"{BROKEN / 'param-without-in.yaml'}:14: /paths/~1runs~1{{id}}/get/parameters/1: 'in' is a required property"
+    assert (
+        str(error)
+        == f"{BROKEN / 'param-without-in.yaml'}:14: /paths/~1runs~1{{id}}/get/parameters/1: 'in' is a required property"
+    )
 
 
 @pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
@@ -90,22 +95,41 @@ def test_wrong_type_deep_in_a_schema(tmp_path: Path) -> None:
 
 
 def test_unknown_field_in_3_1(tmp_path: Path) -> None:
-    text = HEAD.format(version="3.1.0") + "paths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n      colour: blue\n"
+    text = (
+        HEAD.format(version="3.1.0")
+        + "paths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n      colour: blue\n"
+    )
     error = validation_error(write(tmp_path, "u.yaml", text))
     assert error.pointer == "/paths/~1a/get" and error.line == 7
     assert "'colour' was unexpected" in error.message
 
 
-def test_duplicate_operation_id_is_located() -> None:
-    error = validation_error(BROKEN / "duplicate-operation-id.yaml")
-    assert error.pointer == "/paths/~1jobs/get" and error.line == 13
-    assert "Operation ID 'listRuns'" in error.message and "not unique" in error.message
+def test_duplicate_operation_id_is_left_to_the_normalizer() -> None:
+    """A duplicate operationId only names a method; the normalizer keeps method names unique
+    per resource and warns, so validation lets it through (Autotab's published spec has two)."""
+    from generator.config import client_config
+    from generator.normalize import normalize
+
+    spec = load_spec(BROKEN / "duplicate-operation-id.yaml")
+    validate_spec(spec)
+    api = normalize(spec, client_config(spec.path, output=Path("unused"), version="1.0"))
+    assert any("'listRuns' is used twice" in w and "/paths/~1jobs/get" in w for w in api.warnings)
 
 
-def test_undeclared_path_parameter_is_located() -> None:
+def test_path_parameter_missing_from_the_path_is_located() -> None:
     error = validation_error(BROKEN / "unresolved-path-param.yaml")
-    assert error.pointer == "/paths/~1runs~1{run_id}/get" and error.line == 7
-    assert "Path parameter 'run_id'" in error.message
+    assert error.pointer == "/paths/~1runs/get" and error.line == 7
+    assert "Path parameter 'run_id'" in error.message and "'/runs'" in error.message
+
+
+def test_undeclared_path_parameter_is_left_to_the_normalizer(tmp_path: Path) -> None:
+    """Published specs (Notte's) use `{x}` in a path without declaring it; the normalizer types
+    it as a required string and warns, so validation lets it through."""
+    text = (
+        HEAD.format(version="3.1.0")
+        + "paths:\n  /runs/{run_id}:\n    get:\n      responses: {'200': {description: ok}}\n"
+    )
+    validate_spec(load_spec(write(tmp_path, "u.yaml", text)))
 
 
 def test_finding_behind_a_ref_points_at_the_definition(tmp_path: Path) -> None:
@@ -121,7 +145,11 @@ def test_finding_behind_a_ref_points_at_the_definition(tmp_path: Path) -> None:
 
 def test_huge_offending_fragment_is_summarised(tmp_path: Path) -> None:
     fields = "".join(f"    p{i}: '{'x' * 40}'\n" for i in range(200))
-    text = "openapi: 3.1.0\ninfo:\n  title: t\n  version: '1'\n  description:\n" + fields + "paths: {}\n"
+    text = (
+        "openapi: 3.1.0\ninfo:\n  title: t\n  version: '1'\n  description:\n"
+        + fields
+        + "paths: {}\n"
+    )
     error = validation_error(write(tmp_path, "h.yaml", text))
     assert error.pointer == "/info/description" and error.line == 5
     assert error.message == "this object (keys: p0, p1, p2, p3, p4, p5, …) is not of type 'string'"
@@ -140,20 +168,17 @@ def test_validation_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared/corpus is not beside the repository")
-@pytest.mark.parametrize("name", ["petstore-expanded-3.0.yaml", "tictactoe-3.1.yaml", "galaxy-3.1.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "petstore-expanded-3.0.yaml",
+        "tictactoe-3.1.yaml",
+        "galaxy-3.1.yaml",
+        "notte-full-openapi.json",
+        "autotab-full-openapi.json",
+    ],
+)
 def test_published_specs_validate(name: str) -> None:
     validate_spec(load_spec(CORPUS / name))
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared/corpus is not beside the repository")
-@pytest.mark.parametrize(
-    ("name", "pointer", "needle"),
-    [
-        # Published documents with real defects: reported, located, fixable with an overlay.
-        ("autotab-full-openapi.json", "/paths/~1skill~1list/get", "Operation ID 'list'"),
-        ("notte-full-openapi.json", "/paths/~1functions~1{function_id}~1runs~1{run_id}/patch", "Path parameter 'function_id'"),
-    ],
-)
-def test_published_specs_with_defects(name: str, pointer: str, needle: str) -> None:
-    error = validation_error(CORPUS / name)
-    assert error.pointer == pointer and needle in error.message

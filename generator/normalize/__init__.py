@@ -27,7 +27,9 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
     info = document.get("info") if isinstance(document.get("info"), dict) else {}
     schemas = SchemaNormalizer(resolver, file)
     raw_schemes = (document.get("components") or {}).get("securitySchemes") or {}
-    resolved_schemes = {k: resolver.deref(v, f"/components/securitySchemes/{k}") for k, v in raw_schemes.items()}
+    resolved_schemes = {
+        k: resolver.deref(v, f"/components/securitySchemes/{k}") for k, v in raw_schemes.items()
+    }
     schemes, warnings = normalize_schemes(resolved_schemes, file)
     client_params: dict[str, ClientParam] = {}
     builder = OperationBuilder(
@@ -69,7 +71,8 @@ def _package_version(config: ClientConfig, info: dict[str, Any], file: str) -> s
     if _VERSION.match(version):
         return version
     raise SpecError(
-        file, "/info/version",
+        file,
+        "/info/version",
         f"info.version {version!r} is not a valid package version; set 'version' for this client in [tool.clientgen]",
     )
 
@@ -109,5 +112,11 @@ def _servers(raw: Any) -> tuple[Server, ...]:
             for key, var in (server.get("variables") or {}).items()
             if isinstance(var, dict)
         )
-        servers.append(Server(url=server["url"], description=str(server.get("description") or ""), variables=variables))
+        servers.append(
+            Server(
+                url=server["url"],
+                description=str(server.get("description") or ""),
+                variables=variables,
+            )
+        )
     return tuple(servers)

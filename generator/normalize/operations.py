@@ -58,6 +58,7 @@ class OperationBuilder:
             if isinstance(t, dict)
         }
         self.warnings: list[str] = []
+        self._operation_ids: set[str] = set()
 
     # -- walking the spec ---------------------------------------------------------------
     def build(self) -> tuple[Resource, ...]:
@@ -72,26 +73,55 @@ class OperationBuilder:
                 operation = item.get(method)
                 if isinstance(operation, dict):
                     self._add(path, method, item, operation, global_security, f"{pointer}/{method}")
-        client_names = names.Scope(["with_raw_response", "with_options", "close", "aclose", "base_url",
-                                    "timeout", "max_retries", *self._client_params])
+        client_names = names.Scope(
+            [
+                "with_raw_response",
+                "with_options",
+                "close",
+                "aclose",
+                "base_url",
+                "timeout",
+                "max_retries",
+                *self._client_params,
+            ]
+        )
         return self._freeze(self._root, client_names, top=True)
 
     def _add(
-        self, path: str, method: str, item: Mapping[str, Any], op: Mapping[str, Any],
-        global_security: Any, pointer: str,
+        self,
+        path: str,
+        method: str,
+        item: Mapping[str, Any],
+        op: Mapping[str, Any],
+        global_security: Any,
+        pointer: str,
     ) -> None:
         node = self._resource_node(op, path)
         operation_id = str(op.get("operationId") or f"{method} {path}")
+        if operation_id in self._operation_ids:
+            self.warnings.append(
+                f"{pointer}: operationId {operation_id!r} is used twice; method names stay unique within each resource"
+            )
+        self._operation_ids.add(operation_id)
         base = names.pascal(operation_id)
         scope = names.Scope()
         parameters = self._parameters(path, item, op, pointer, scope)
         body = self._body(op, pointer, base, scope)
         result, parsed, success = self._result(op, pointer, base)
+        own = "security" in op  # else the global requirement, warned about once under /security
         security = requirements(
-            op["security"] if "security" in op else global_security, self._known, pointer + "/security", self._file
+            op["security"] if own else global_security,
+            self._known,
+            pointer + "/security" if own else "/security",
+            self._file,
+            self.warnings,
         )
         idempotency = next(
-            (p.json_name for p in parameters if p.location == "header" and p.json_name.lower() == _IDEMPOTENCY_HEADER),
+            (
+                p.json_name
+                for p in parameters
+                if p.location == "header" and p.json_name.lower() == _IDEMPOTENCY_HEADER
+            ),
             None,
         )
         node.operations.append(
@@ -132,7 +162,12 @@ class OperationBuilder:
 
     # -- parameters -------------------------------------------------------------------
     def _parameters(
-        self, path: str, item: Mapping[str, Any], op: Mapping[str, Any], pointer: str, scope: names.Scope
+        self,
+        path: str,
+        item: Mapping[str, Any],
+        op: Mapping[str, Any],
+        pointer: str,
+        scope: names.Scope,
     ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for owner, owner_pointer in ((item, pointer.rsplit("/", 1)[0]), (op, pointer)):
@@ -144,10 +179,17 @@ class OperationBuilder:
                 merged[(str(param["in"]), str(param["name"]))] = (param, where)
         for name in _PLACEHOLDER.findall(path):
             if ("path", name) not in merged:  # undeclared: a string, as the URL template implies
-                self.warnings.append(f"{pointer}: path parameter {name!r} is not declared; typed as str")
-                merged[("path", name)] = ({"name": name, "in": "path", "required": True,
-                                           "schema": {"type": "string"}}, pointer)
-        ordered = sorted(merged.values(), key=lambda pw: (not pw[0].get("required", False) and pw[0]["in"] != "path"))
+                self.warnings.append(
+                    f"{pointer}: path parameter {name!r} is not declared; typed as str"
+                )
+                merged[("path", name)] = (
+                    {"name": name, "in": "path", "required": True, "schema": {"type": "string"}},
+                    pointer,
+                )
+        ordered = sorted(
+            merged.values(),
+            key=lambda pw: (not pw[0].get("required", False) and pw[0]["in"] != "path"),
+        )
         return [self._parameter(param, where, scope) for param, where in ordered]
 
     def _parameter(self, param: dict[str, Any], where: str, scope: names.Scope) -> Parameter:
@@ -158,7 +200,9 @@ class OperationBuilder:
         schema = param.get("schema")
         if schema is None and isinstance(param.get("content"), dict) and param["content"]:
             schema = next(iter(param["content"].values())).get("schema")
-        normalized = self._schemas.normalize(schema or {}, names.pascal(json_name), where + "/schema")
+        normalized = self._schemas.normalize(
+            schema or {}, names.pascal(json_name), where + "/schema"
+        )
         annotation = self._schemas.annotation(normalized, loose_models=True)
         required = bool(param.get("required")) or location == "path"
         client_param = self._client_param(param, json_name, annotation)
@@ -176,22 +220,33 @@ class OperationBuilder:
             deprecated=bool(param.get("deprecated")),
         )
 
-    def _client_param(self, param: Mapping[str, Any], json_name: str, annotation: str) -> str | None:
+    def _client_param(
+        self, param: Mapping[str, Any], json_name: str, annotation: str
+    ) -> str | None:
         declared = param.get("x-clientgen-client-param")
         if not declared and not param.get("x-speakeasy-globals-hidden"):
             return None
         name = names.snake(json_name)
         if name not in self._client_params:
             env = declared.get("env") if isinstance(declared, dict) else None
-            env_name = names.snake(env).upper() if isinstance(env, str) else f"{self._env_prefix}_{name.upper()}"
+            env_name = (
+                names.snake(env).upper()
+                if isinstance(env, str)
+                else f"{self._env_prefix}_{name.upper()}"
+            )
             self._client_params[name] = ClientParam(
-                name=name, json_name=json_name, annotation=annotation, env=env_name,
+                name=name,
+                json_name=json_name,
+                annotation=annotation,
+                env=env_name,
                 description=str(param.get("description") or ""),
             )
         return name
 
     # -- bodies -----------------------------------------------------------------------
-    def _body(self, op: Mapping[str, Any], pointer: str, base: str, scope: names.Scope) -> Body | None:
+    def _body(
+        self, op: Mapping[str, Any], pointer: str, base: str, scope: names.Scope
+    ) -> Body | None:
         raw = op.get("requestBody")
         if raw is None:
             return None
@@ -206,7 +261,8 @@ class OperationBuilder:
             schema: dict[str, Any] = {"type": "string", "format": "binary"}
         else:
             schema = self._schemas.normalize(
-                media.get("schema") or {}, base + "Request",
+                media.get("schema") or {},
+                base + "Request",
                 f"{where}/content/{_escape(media_type)}/schema",
             )
         required = bool(request_body.get("required"))
@@ -227,11 +283,20 @@ class OperationBuilder:
             for prop, sub in model_schema["properties"].items()
         )
         fields = tuple(sorted(fields, key=lambda f: not f.required))
-        return Body(media_type, encoding, annotation, required, model=schema["$ref"].rsplit("/", 1)[1],
-                    fields=fields, description=description)
+        return Body(
+            media_type,
+            encoding,
+            annotation,
+            required,
+            model=schema["$ref"].rsplit("/", 1)[1],
+            fields=fields,
+            description=description,
+        )
 
     # -- responses --------------------------------------------------------------------
-    def _responses(self, op: Mapping[str, Any], pointer: str) -> list[tuple[str, dict[str, Any] | None, str]]:
+    def _responses(
+        self, op: Mapping[str, Any], pointer: str
+    ) -> list[tuple[str, dict[str, Any] | None, str]]:
         out = []
         for status, raw in (op.get("responses") or {}).items():
             where = f"{pointer}/responses/{status}"
@@ -249,7 +314,9 @@ class OperationBuilder:
             out.append((str(status), schema, where))
         return out
 
-    def _result(self, op: Mapping[str, Any], pointer: str, base: str) -> tuple[str, bool, tuple[str, ...]]:
+    def _result(
+        self, op: Mapping[str, Any], pointer: str, base: str
+    ) -> tuple[str, bool, tuple[str, ...]]:
         responses = self._responses(op, pointer)
         success = [r for r in responses if r[0].startswith("2") or r[0].upper() == "2XX"]
         if not success:
@@ -269,13 +336,17 @@ class OperationBuilder:
             result = "Any"
         return result, parsed, tuple(s for s, _, _ in success)
 
-    def _errors(self, op: Mapping[str, Any], pointer: str, base: str) -> tuple[tuple[str, str], ...]:
+    def _errors(
+        self, op: Mapping[str, Any], pointer: str, base: str
+    ) -> tuple[tuple[str, str], ...]:
         errors = []
         for status, schema, where in self._responses(op, pointer):
             if status.startswith("2") or schema is None:
                 continue
             hint = f"{base}Error{names.pascal(status, fallback='Status')}"
-            errors.append((status, self._schemas.annotation(self._schemas.normalize(schema, hint, where))))
+            errors.append(
+                (status, self._schemas.annotation(self._schemas.normalize(schema, hint, where)))
+            )
         return tuple(errors)
 
     # -- resources --------------------------------------------------------------------
@@ -318,8 +389,12 @@ def _method_name(op: Mapping[str, Any], operation_id: str, resource_key: str) ->
     if isinstance(override, str) and override.strip():
         return names.snake(override, fallback="call")
     tokens = names.words(operation_id)
-    resource_words = {w for w in names.words(resource_key)} | {names.singular(w) for w in names.words(resource_key)}
-    kept = [t for t in tokens if t not in resource_words and names.singular(t) not in resource_words]
+    resource_words = {w for w in names.words(resource_key)} | {
+        names.singular(w) for w in names.words(resource_key)
+    }
+    kept = [
+        t for t in tokens if t not in resource_words and names.singular(t) not in resource_words
+    ]
     return names.snake("_".join(kept or tokens), fallback="call")
 
 

@@ -24,7 +24,9 @@ class RefResolver:
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
             if ref in seen or len(seen) > _MAX_HOPS:
-                raise SpecError(self._file, where, f"$ref cycle through {ref!r} never reaches a schema")
+                raise SpecError(
+                    self._file, where, f"$ref cycle through {ref!r} never reaches a schema"
+                )
             seen.add(ref)
             node = self._lookup(ref, where)
         return node
