@@ -180,3 +180,35 @@ def test_wrong_argument_types_fail_before_sending(server: ScriptedServer) -> Non
     with pytest.raises(ValueError, match="sink"):
         client.projects.runs.start(project_name="p", api="a", parameters={}, sink={"type": "ftp"})
     assert server.seen == []
+
+
+def test_a_spec_without_servers_needs_a_base_url(monkeypatch: pytest.MonkeyPatch, server: ScriptedServer) -> None:
+    notte = _package("notte")
+    monkeypatch.delenv("NOTTE_BASE_URL", raising=False)
+    with pytest.raises(notte.errors.ConfigurationError, match="NOTTE_BASE_URL"):
+        notte.Notte(api_key="k")
+    monkeypatch.setenv("NOTTE_BASE_URL", server.url)  # read when the client is built, not at import
+    monkeypatch.setenv("NOTTE_API_KEY", "from-env")
+    client = notte.Notte()
+    assert client.base_url == server.url
+    server.script(Reply(200, json={"result": 1}))
+    client.functions.run_start(function_id="f", workflow_id="w", variables={})
+    assert server.seen[-1].headers["authorization"] == "Bearer from-env"
+    assert server.seen[-1].headers["x-notte-api-key"] == "from-env"
+    assert "from-env" not in repr(client)
+
+
+def test_with_options_and_per_call_overrides(server: ScriptedServer) -> None:
+    ziet = _package("ziet")
+    client = ziet.Ziet(base_url=server.url, api_key="k", max_retries=0)
+    patient = client.with_options(max_retries=1, default_headers={"X-Team": "core"})
+    server.script(Reply(503))
+    with pytest.raises(ziet.errors.InternalServerError) as failed:
+        client.runs.invoke(id="r")
+    assert "/runs/r/invoke" in str(failed.value)  # a short key does not garble messages
+    assert len(server.seen) == 1 and patient.max_retries == 1 and client.max_retries == 0
+    server.script(Reply(200, json=RUN))
+    patient.runs.invoke(id="r", extra_headers={"X-Trace": "t1"}, extra_query={"debug": "1"})
+    last = server.seen[-1]
+    assert last.headers["x-team"] == "core" and last.headers["x-trace"] == "t1"
+    assert last.query == {"debug": ["1"]}
