@@ -16,9 +16,7 @@ from . import __version__
 from .cli_package import build_command, publish_command
 from .config import ClientConfig, client_config, find_pyproject, load_project
 from .errors import ClientgenError
-from .load import extract_openapi_from_page
 from .pipeline import build_api, generate
-from .report import describe_api
 
 T = TypeVar("T")
 
@@ -150,6 +148,8 @@ def validate_command(spec: Path, overlays: tuple[Path, ...], env_prefix: str | N
         config = client_config(
             spec, output=Path("."), overlays=overlays, env_prefix=env_prefix, version="0"
         )
+        from .report import describe_api
+
         click.echo(describe_api(build_api(config)))
 
 
@@ -163,6 +163,8 @@ def import_docs_command(page: Path, output: Path) -> None:
             text = page.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ClientgenError(f"{page}: cannot read: {exc}") from None
+        from .load import extract_openapi_from_page
+
         spec = extract_openapi_from_page(text, str(page))
         tmp = output.with_name(f".{output.name}.tmp")
         tmp.write_text(spec, encoding="utf-8")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from typing import TYPE_CHECKING
+
+from . import cache
 from .config import ClientConfig
-from .formatting import format_files
-from .ir import Api
-from .load import load_spec
-from .models import render_models
-from .normalize import normalize
-from .render import render_package
-from .validate import validate_spec
 from .write import Change, compare, write_package
+
+if TYPE_CHECKING:
+    from .ir import Api
+    from .load import LoadedSpec
+
+# The stages are imported where they run: an up-to-date client (the output cache) then costs
+# no import of the validator, datamodel-code-generator, Jinja or black.
 
 
 @dataclass(frozen=True)
@@ -20,20 +24,33 @@ class Generated:
     config: ClientConfig
     api: Api
     files: dict[str, str]
+    inputs: tuple[Path, ...]  # every file the run read
 
 
 def build_api(config: ClientConfig) -> Api:
     """Load, validate and normalize one client's spec."""
+    return _build(config)[0]
+
+
+def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
+    from .load import load_spec
+    from .normalize import normalize
+    from .validate import validate_spec
+
     spec = load_spec(config.spec, config.overlays)
     validate_spec(spec)
-    return normalize(spec, config)
+    return normalize(spec, config), spec
 
 
 def generate_files(config: ClientConfig) -> Generated:
     """Every file of the package, formatted, in memory (nothing written)."""
-    api = build_api(config)
+    from .formatting import format_files
+    from .models import render_models
+    from .render import render_package
+
+    api, spec = _build(config)
     files = render_package(api, render_models(api))
-    return Generated(config, api, format_files(files))
+    return Generated(config, api, format_files(files), spec.sources)
 
 
 @dataclass(frozen=True)
@@ -43,7 +60,14 @@ class Outcome:
 
 
 def generate(config: ClientConfig, *, check: bool = False) -> Outcome:
-    """Generate one client; with ``check``, only report what would change."""
-    generated = generate_files(config)
+    """Generate one client; with ``check``, only report what would change.
+
+    An unchanged spec through an unchanged generator comes from the output cache.
+    """
+    output = cache.lookup(config)
+    if output is None:
+        generated = generate_files(config)
+        output = cache.CachedOutput(generated.files, generated.api.warnings)
+        cache.store(config, generated.inputs, output)
     write = compare if check else write_package
-    return Outcome(write(config.output, generated.files), generated.api.warnings)
+    return Outcome(write(config.output, output.files), output.warnings)

@@ -66,6 +66,7 @@ class LoadedSpec:
     path: Path
     document: dict[str, Any]
     source_text: str
+    sources: tuple[Path, ...] = ()  # every file read: the spec, its overlays, files $refs pulled in
 
 
 def load_spec(path: Path, overlays: Sequence[Path] = ()) -> LoadedSpec:
@@ -83,5 +84,6 @@ def load_spec(path: Path, overlays: Sequence[Path] = ()) -> LoadedSpec:
         )
     for overlay in overlays:
         apply_overlay(document, Path(overlay), display)
-    bundle_refs(path, display, text, document)
-    return LoadedSpec(path=path, document=document, source_text=text)
+    read = bundle_refs(path, display, text, document)
+    sources = (*read[:1], *(Path(o) for o in overlays), *read[1:])
+    return LoadedSpec(path=path, document=document, source_text=text, sources=sources)

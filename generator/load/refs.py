@@ -24,10 +24,13 @@ from .reader import describe_value, parse_text, read_text
 __all__ = ["bundle_refs"]
 
 
-def bundle_refs(path: Path, display: str, text: str, document: dict[str, Any]) -> None:
+def bundle_refs(path: Path, display: str, text: str, document: dict[str, Any]) -> tuple[Path, ...]:
     """Copy what relative file ``$ref``s point at into ``components`` of ``document`` (in place),
-    then check every ``$ref``; ``path`` and ``text`` are where ``document`` was read from."""
-    _Bundler(path, display, text, document).run()
+    then check every ``$ref``; ``path`` and ``text`` are where ``document`` was read from.
+    Returns every file read, the main one first."""
+    bundler = _Bundler(path, display, text, document)
+    bundler.run()
+    return tuple(bundler.sources)
 
 
 # Keys whose value is a map from names to objects: there, no key is a keyword.

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError
 from ..ir import Api, ClientParam, Server, ServerVariable
-from ..load import LoadedSpec
 from . import names
 from .operations import OperationBuilder
 from .refs import RefResolver
@@ -16,6 +15,7 @@ from .security import credentials_for, normalize_schemes
 
 if TYPE_CHECKING:
     from ..config import ClientConfig
+    from ..load import LoadedSpec
 
 _VERSION = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
@@ -31,14 +31,17 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
         k: resolver.deref(v, f"/components/securitySchemes/{k}") for k, v in raw_schemes.items()
     }
     schemes, warnings = normalize_schemes(resolved_schemes, file)
+    credentials = credentials_for(schemes, config.env_prefix)
+    # keyword arguments of the client's constructor: credentials, client params, server variables
+    arguments = names.Scope(c.name for c in credentials)
     client_params: dict[str, ClientParam] = {}
     builder = OperationBuilder(
-        resolver, schemas, file, {s.key for s in schemes}, client_params, config.env_prefix
+        resolver, schemas, file, {s.key for s in schemes}, client_params, config.env_prefix, arguments
     )
     resources = builder.build()
     schemas.open_enums()
     client_class = config.client_class or names.pascal(config.name, fallback="Client")
-    if client_class in schemas.models:
+    if client_class in schemas.models or f"Async{client_class}" in schemas.models:
         client_class = schemas.claim_name(client_class + "Client")
     return Api(
         title=str(info.get("title") or config.name),
@@ -51,9 +54,9 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
         client_class=client_class,
         env_prefix=config.env_prefix,
         license=_license(info),
-        servers=_servers(document.get("servers")),
+        servers=_servers(document.get("servers"), arguments),
         schemes=schemes,
-        credentials=credentials_for(schemes, config.env_prefix),
+        credentials=credentials,
         client_params=tuple(client_params.values()),
         resources=resources,
         model_schemas=schemas.models,
@@ -96,14 +99,14 @@ def _urls(info: dict[str, Any], document: dict[str, Any]) -> tuple[tuple[str, st
     return tuple(urls)
 
 
-def _servers(raw: Any) -> tuple[Server, ...]:
+def _servers(raw: Any, arguments: names.Scope) -> tuple[Server, ...]:
     servers = []
     for server in raw or []:
         if not isinstance(server, dict) or not isinstance(server.get("url"), str):
             continue
         variables = tuple(
             ServerVariable(
-                name=names.snake(key),
+                name=arguments.claim(names.snake(key)),
                 json_name=key,
                 default=str(var.get("default", "")),
                 enum=tuple(str(v) for v in var.get("enum") or []),

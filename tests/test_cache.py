@@ -1,0 +1,115 @@
+"""The whole-output cache: used only while every input is unchanged, never trusted blindly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import cache, pipeline
+from generator.config import client_config
+
+SPEC = """\
+openapi: 3.1.0
+info: {title: Cached, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: list_things
+      tags: [things]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: 'shared.yaml#/Thing'}
+"""
+SHARED = "Thing:\n  type: object\n  properties:\n    name: {type: string}\n"
+OVERLAY = """\
+overlay: 1.0.0
+info: {title: rename, version: 1.0.0}
+actions:
+  - target: $.paths['/things'].get
+    update: {x-clientgen-name: all}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "spec.yaml").write_text(SPEC)
+    (tmp_path / "shared.yaml").write_text(SHARED)
+    (tmp_path / "overlay.yaml").write_text(OVERLAY)
+    return tmp_path
+
+
+def _config(root: Path):  # type: ignore[no-untyped-def]
+    return client_config(root / "spec.yaml", output=root / "out", package="cached_api", version="1.0",
+                         overlays=(root / "overlay.yaml",))
+
+
+def _pipeline_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    runs: list[int] = []
+    real = pipeline.generate_files
+
+    def counting(config):  # type: ignore[no-untyped-def]
+        runs.append(1)
+        return real(config)
+
+    monkeypatch.setattr(pipeline, "generate_files", counting)
+    return runs
+
+
+def test_an_unchanged_client_skips_the_pipeline(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _pipeline_runs(monkeypatch)
+    config = _config(project)
+    assert pipeline.generate(config).changes
+    assert pipeline.generate(config, check=True).changes == []
+    assert pipeline.generate(config).changes == []
+    assert len(runs) == 1
+
+
+@pytest.mark.parametrize(
+    ("changed", "old", "new"),
+    [("spec.yaml", "title: Cached", "title: Renamed"), ("shared.yaml", "name", "label"),
+     ("overlay.yaml", "x-clientgen-name: all", "x-clientgen-name: everything")],
+)
+def test_any_changed_input_file_runs_the_pipeline_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch, changed: str, old: str, new: str
+) -> None:
+    runs = _pipeline_runs(monkeypatch)
+    config = _config(project)
+    pipeline.generate(config)
+    target = project / changed
+    assert old in target.read_text()
+    target.write_text(target.read_text().replace(old, new))
+    stale = pipeline.generate(config, check=True)
+    assert len(runs) == 2
+    assert stale.changes, "the edit must show as a stale output"
+
+
+def test_a_corrupt_entry_is_ignored(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = _config(project)
+    pipeline.generate(config)
+    for entry in (project / "cache" / "outputs").glob("*.json"):
+        entry.write_text("{not json")
+    runs = _pipeline_runs(monkeypatch)
+    assert pipeline.generate(config, check=True).changes == []
+    assert len(runs) == 1
+
+
+def test_a_hand_edited_output_is_reported_and_restored(project: Path) -> None:
+    config = _config(project)
+    pipeline.generate(config)
+    readme = project / "out" / "README.md"
+    original = readme.read_text()
+    readme.write_text("edited by hand\n")
+    assert [c.path for c in pipeline.generate(config, check=True).changes] == ["README.md"]
+    pipeline.generate(config)
+    assert readme.read_text() == original
+
+
+def test_the_cache_records_every_file_read(project: Path) -> None:
+    generated = pipeline.generate_files(_config(project))
+    assert {p.name for p in generated.inputs} == {"spec.yaml", "shared.yaml", "overlay.yaml"}
+    assert cache.cache_root() == project / "cache"
