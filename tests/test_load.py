@@ -704,7 +704,9 @@ def test_parse_pointer() -> None:
 def test_loaded_spec_keeps_path_and_text(tmp_path: Path) -> None:
     spec = write(tmp_path, "s.yaml", MINIMAL)
     loaded = load_spec(spec)
-    assert loaded == LoadedSpec(path=spec, document=loaded.document, source_text=MINIMAL)
+    assert loaded == LoadedSpec(
+        path=spec, document=loaded.document, source_text=MINIMAL, sources=(spec.resolve(),)
+    )
     assert loaded.document["info"] == {"title": "t", "version": "1"}
 
 

@@ -260,6 +260,12 @@ class SecretStore:
             if len(secret) >= MIN_REDACTED
             for form in _encoded_forms(secret)
         }
+        variants.update(  # a basic credential, as a server repeating the Authorization header shows it
+            base64.b64encode(f"{user}:{self._values[name]}".encode()).decode()
+            for user in self._values.values()
+            for name in self._secret_names
+            if len(self._values[name]) >= MIN_REDACTED
+        )
         for variant in sorted(variants, key=len, reverse=True):
             text = text.replace(variant, "[redacted]")
         return text
