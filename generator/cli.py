@@ -16,6 +16,7 @@ from . import __version__
 from .cli_package import build_command, publish_command
 from .config import ClientConfig, client_config, find_pyproject, load_project
 from .errors import ClientgenError
+from .normalize.names import visible
 from .pipeline import build_api, generate
 
 T = TypeVar("T")
@@ -27,7 +28,7 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except ClientgenError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {visible(str(exc))}", err=True)  # spec text: no terminal escapes
         sys.exit(1)
     except RecursionError:
         click.echo("error: the input nests too deeply to process", err=True)
@@ -36,7 +37,8 @@ def _user_errors() -> Iterator[None]:
         if os.environ.get("CLIENTGEN_DEBUG"):
             traceback.print_exc()
         click.echo(
-            f"error: internal error ({type(exc).__name__}: {exc}); set CLIENTGEN_DEBUG=1 for details",
+            f"error: internal error ({type(exc).__name__}: {visible(str(exc))}); "
+            "set CLIENTGEN_DEBUG=1 for details",
             err=True,
         )
         sys.exit(1)
@@ -118,7 +120,7 @@ def generate_command(
             outcome = generate(config, check=check)
             changes = outcome.changes
             for warning in outcome.warnings:
-                click.echo(f"warning: {config.spec}: {warning}", err=True)
+                click.echo(f"warning: {config.spec}: {visible(warning)}", err=True)
             if check and changes:
                 stale = True
                 click.echo(f"{config.output}: {len(changes)} file(s) out of date", err=True)

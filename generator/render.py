@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
+from .paths import templates_dir
 from .ir import Api, AuthScheme, Resource, Server
 from .normalize import names
 from .normalize.names import SHADOWABLE_BUILTINS, comment, doc, literal, toml
 from .signatures import MethodView, method_view, model_names_used, qualify_builtins, walk
-
-
-def templates_dir() -> Path:
-    """Templates ship inside the wheel (``generator/templates``) or beside the source tree."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "package").is_dir():
-            return candidate
-    raise FileNotFoundError("clientgen's templates folder is missing from this installation")
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +163,8 @@ def _package_context(api: Api, views: dict[str, list[MethodView]]) -> dict[str, 
         "servers": servers,
         "default_base_url": literal(api.servers[0].url) if servers else "None",
         "server_variables": api.servers[0].variables if api.servers else (),
+        "client_annotations": _client_annotations(api)[0],
+        "client_imports": _client_annotations(api)[1],
         "payload_imports": [
             name
             for name, used in (
@@ -206,6 +201,39 @@ def _with_defaults(server: Server) -> str:
     for variable in server.variables:
         url = url.replace("{" + variable.json_name + "}", variable.default)
     return url
+
+
+def _client_annotations(api: Api) -> tuple[dict[str, str], list[str]]:
+    """Client-parameter annotations as ``_client.py`` spells them, and the imports they need.
+
+    Models are reached through ``_models`` (no model name can then clash with what the client
+    module imports), builtins a client property is named after through ``builtins``.
+    """
+    shadowed = frozenset(r.attr for r in api.resources) & SHADOWABLE_BUILTINS
+    models = set(api.model_names)
+
+    def spell(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in models:
+            return f"_models.{name}"
+        if name in shadowed:
+            return f"builtins.{name}"
+        return match.group(0)
+
+    annotations = {p.name: _IDENTIFIER.sub(spell, p.annotation) for p in api.client_params}
+    texts = list(annotations.values())
+    imports = ["import builtins"] if any("builtins." in t for t in texts) else []
+    if any("datetime." in t for t in texts):
+        imports.append("import datetime")
+    typing_names = model_names_used(texts, {"Any", "Literal"})
+    if typing_names:
+        imports.append(f"from typing import {', '.join(typing_names)}")
+    if any("_models." in t for t in texts):
+        imports.append("from . import models as _models")
+    return annotations, imports
+
+
+_IDENTIFIER = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])([A-Za-z_]\w*)')
 
 
 def _resource_path(roots: tuple[Resource, ...], target: Resource) -> str:
@@ -252,6 +280,8 @@ def _scheme_expr(scheme: AuthScheme) -> str:
 def _scheme_help(api: Api, scheme: AuthScheme) -> str:
     """One Markdown line on how a scheme is sent and which arguments feed it (spec text escaped)."""
     env = {c.name: c.env for c in api.credentials}
+    if scheme.kind == "oauth2":
+        return _oauth2_help(scheme, env)
     names = ", ".join(f"`{c}=` (or `{env.get(c, '')}`)" for c in scheme.credentials)
     where = {
         "api_key": f"sent in the {scheme.location} {_code(scheme.param)}"
@@ -264,15 +294,31 @@ def _scheme_help(api: Api, scheme: AuthScheme) -> str:
     return f"{where}; pass {names}" if names else where
 
 
+def _oauth2_help(scheme: AuthScheme, env: dict[str, str]) -> str:
+    """Which arguments give an OAuth2 scheme its token: a static one, or a flow the client runs."""
+
+    def ask(*arguments: str) -> str:
+        envs = ", ".join(f"`{env.get(a, '')}`" for a in arguments)
+        return " and ".join(f"`{a}=`" for a in arguments) + f" (or {envs})"
+
+    text = f"OAuth2, sent as `Authorization: Bearer <token>`; pass an access token as {ask(scheme.credentials[0])}"
+    where = _code(scheme.token_url or "")
+    if scheme.token_url and "client_credentials" in scheme.flows:
+        text += f", or {ask('client_id', 'client_secret')} to have the client fetch one from {where}"
+    if scheme.token_url and "password" in scheme.flows:
+        text += f", or {ask('username', 'password')} to have the client fetch one from {where} (password flow)"
+    return text
+
+
 def _code(text: str) -> str:
     """Spec text as a Markdown code span that cannot end early or break a table."""
-    flat = " ".join(text.split()).replace("`", "'").replace("|", "\\|")
+    flat = " ".join(names.visible(text).split()).replace("`", "'").replace("|", "\\|")
     return f"`{flat}`"
 
 
 def _markdown(text: object) -> str:
     """Spec text inside Markdown tables and prose: one line, no HTML, no table breaks."""
-    flat = " ".join(str(text).split())
+    flat = " ".join(names.visible(str(text)).split())
     return flat.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -296,7 +342,7 @@ def _wrap(text: str, width: int = 88) -> str:
 
 def _markdown_block(text: object) -> str:
     """A spec description as Markdown paragraphs: no raw HTML, no headings, no code fences."""
-    lines = [line.rstrip() for line in str(text).replace("\r", "").split("\n")]
+    lines = [line.rstrip() for line in names.visible(str(text).replace("\r", "")).split("\n")]
     escaped = [
         line.replace("<", "&lt;").replace(">", "&gt;").replace("`" * 3, "'" * 3) for line in lines
     ]

@@ -163,6 +163,9 @@ def _example(op: Operation) -> str:
 
 
 def _placeholder(annotation: str, json_name: str) -> str:
+    first_literal = _FIRST_LITERAL.match(annotation)  # first: a value may hold " | " or ","
+    if first_literal:
+        return first_literal.group(1)
     first = annotation.split(" | ")[0]
     if first == "str":
         return literal(snake(json_name, fallback="value").replace("_", "-"))
@@ -174,9 +177,10 @@ def _placeholder(annotation: str, json_name: str) -> str:
         return "True"
     if first.startswith("list["):
         return "[]"
-    if first.startswith("Literal["):
-        return first[len("Literal[") :].split(",")[0].rstrip("]")
     return "{}"
+
+
+_FIRST_LITERAL = re.compile(r'Literal\[("(?:[^"\\]|\\.)*"|[^,\]]+)')
 
 
 def qualify_builtins(view: MethodView, shadowed: frozenset[str]) -> MethodView:

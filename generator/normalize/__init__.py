@@ -36,7 +36,13 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
     arguments = names.Scope(c.name for c in credentials)
     client_params: dict[str, ClientParam] = {}
     builder = OperationBuilder(
-        resolver, schemas, file, {s.key for s in schemes}, client_params, config.env_prefix, arguments
+        resolver,
+        schemas,
+        file,
+        {s.key for s in schemes},
+        client_params,
+        config.env_prefix,
+        arguments,
     )
     resources = builder.build()
     schemas.open_enums()

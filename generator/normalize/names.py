@@ -3,7 +3,8 @@
 Every name the generator emits goes through :func:`snake`, :func:`pascal` or
 :class:`Scope`; every other piece of spec text goes through :func:`literal`
 (a Python string literal) or :func:`doc` (text safe inside a triple-quoted
-docstring or a ``#`` comment). Nothing else from the spec reaches a template.
+docstring or a ``#`` comment), or :func:`toml` in ``pyproject.toml``. Nothing
+else from the spec reaches a template.
 """
 
 from __future__ import annotations
@@ -20,27 +21,97 @@ MAX_IDENTIFIER = 64
 _RESERVED_SNAKE = frozenset(
     {
         # what every generated method, client or resource already uses
-        "self", "cls", "options", "extra_headers", "extra_query", "timeout", "max_retries",
-        "body", "build_body", "credential", "require", "with_raw_response", "with_options",
-        "close", "aclose", "base_url", "http_client", "default_headers", "cert", "verify",
+        "self",
+        "cls",
+        "options",
+        "extra_headers",
+        "extra_query",
+        "timeout",
+        "max_retries",
+        "body",
+        "build_body",
+        "credential",
+        "require",
+        "with_raw_response",
+        "with_options",
+        "close",
+        "aclose",
+        "base_url",
+        "http_client",
+        "default_headers",
+        "cert",
+        "verify",
         # pydantic's own BaseModel namespace
-        "model_config", "model_fields", "model_dump", "model_validate", "model_construct",
-        "model_copy", "model_json_schema", "model_extra", "model_fields_set",
-        "validate", "construct", "schema", "json", "dict", "copy", "fields",
+        "model_config",
+        "model_fields",
+        "model_dump",
+        "model_validate",
+        "model_construct",
+        "model_copy",
+        "model_json_schema",
+        "model_extra",
+        "model_fields_set",
+        "validate",
+        "construct",
+        "schema",
+        "json",
+        "dict",
+        "copy",
+        "fields",
         # names the generated modules import
-        "datetime", "httpx", "typing", "builtins", "annotations",
+        "datetime",
+        "httpx",
+        "typing",
+        "builtins",
+        "annotations",
     }
 )
 # Builtins a method may be named after (``client.sessions.list()``); annotations in a class
 # that has such a method are written as ``builtins.list[...]`` instead.
-SHADOWABLE_BUILTINS = frozenset({"list", "dict", "set", "tuple", "str", "int", "float", "bool", "bytes", "type", "object"})
+SHADOWABLE_BUILTINS = frozenset(
+    {"list", "dict", "set", "tuple", "str", "int", "float", "bool", "bytes", "type", "object"}
+)
 _RESERVED_PASCAL = frozenset(
     {
-        "BaseModel", "Field", "Any", "Literal", "Optional", "Union", "RootModel",
-        "ConfigDict", "Annotated", "List", "Dict", "Enum", "None", "True", "False",
-        "AnyUrl", "UUID", "Model", "Endpoint", "NotGiven", "APIResponse", "Mapping",
-        "Sequence", "Callable", "TypeAdapter", "AwareDatetime", "Decimal", "Path",
-        "Self", "Iterator", "Awaitable", "Exception", "Type", "Object",
+        "BaseModel",
+        "Field",
+        "Any",
+        "Literal",
+        "Optional",
+        "Union",
+        "RootModel",
+        "ConfigDict",
+        "Annotated",
+        "List",
+        "Dict",
+        "Enum",
+        "None",
+        "True",
+        "False",
+        "AnyUrl",
+        "UUID",
+        "Model",
+        "Endpoint",
+        "NotGiven",
+        "APIResponse",
+        "Mapping",
+        "Sequence",
+        "Callable",
+        "TypeAdapter",
+        "AwareDatetime",
+        "Decimal",
+        "Path",
+        "Self",
+        "Iterator",
+        "Awaitable",
+        "Exception",
+        "Type",
+        "Object",
+        # what generated resource modules import beside the models
+        "Headers",
+        "Query",
+        "Timeout",
+        "RequestOptions",
     }
 )
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -78,18 +149,33 @@ def pascal(text: str, *, fallback: str = "Model") -> str:
     return name
 
 
+#: Classes generated from one resource or client class name ``{}``.
+CLASS_FAMILY = ("Async{}", "{}WithRawResponse", "Async{}WithRawResponse")
+
+
 class Scope:
     """Hands out names unique within one scope, deterministically (first come, first served)."""
 
     def __init__(self, taken: Iterable[str] = ()) -> None:
         self._taken = set(taken)
 
-    def claim(self, name: str) -> str:
+    def claim(self, name: str, *, family: tuple[str, ...] = ()) -> str:
+        """``name``, or ``name`` with the first free number.
+
+        ``family`` holds patterns of names made from the claimed one (``"Async{}"``): they
+        must be free too, and are claimed with it, so ``PetsResource`` and its async and
+        raw-response classes never meet a model called ``AsyncPetsResource``.
+        """
         candidate, n = name, 2
-        while candidate in self._taken:
-            candidate = f"{name}{'' if name.endswith('_') else '_'}{n}" if name[:1].islower() else f"{name}{n}"
+        while candidate in self._taken or any(f.format(candidate) in self._taken for f in family):
+            candidate = (
+                f"{name}{'' if name.endswith('_') else '_'}{n}"
+                if name[:1].islower()
+                else f"{name}{n}"
+            )
             n += 1
         self._taken.add(candidate)
+        self._taken.update(f.format(candidate) for f in family)
         return candidate
 
     def __contains__(self, name: str) -> bool:
@@ -104,7 +190,9 @@ def literal(text: str) -> str:
             out.append('\\"')
         elif ch == "\\":
             out.append("\\\\")
-        elif ch.isprintable() and ch != "\x7f" and unicodedata.category(ch) not in {"Cf", "Co", "Cs"}:
+        elif (
+            ch.isprintable() and ch != "\x7f" and unicodedata.category(ch) not in {"Cf", "Co", "Cs"}
+        ):
             out.append(ch)
         else:
             out.append(_escape(ch))
@@ -140,6 +228,67 @@ def doc(text: str) -> str:
 def comment(text: str) -> str:
     """One line of ``text`` safe after a ``#`` (newlines folded, escapes as in :func:`doc`)."""
     return " ".join(doc(text).split())
+
+
+def toml(text: str) -> str:
+    r"""A TOML basic string that reads back as exactly ``text``.
+
+    Like ``json.dumps`` (ASCII only, so ordinary text gives the same bytes), but with ``\U``
+    escapes where JSON writes surrogate pairs, and DEL escaped: TOML allows neither. A lone
+    surrogate (only a JSON ``\ud800`` escape makes one) is no character TOML can hold; it
+    becomes U+FFFD.
+    """
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in _TOML_SHORT:
+            out.append(_TOML_SHORT[ch])
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\ufffd")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+_TOML_SHORT = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def visible(text: str) -> str:
+    r"""``text`` for prose files (README): controls (but newline and tab), line separators and
+    format, private and surrogate characters become visible ``\u202e``-style escapes, so no
+    right-to-left mark or lone surrogate reaches a file; everything else is unchanged."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        (
+            _escape(ch)
+            if ch not in "\n\t"
+            and (unicodedata.category(ch) in _INVISIBLE or (ch.isascii() and not ch.isprintable()))
+            else ch
+        )
+        for ch in text
+    )
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+
+def escape_char(ch: str) -> str:
+    r"""The Python escape sequence of one character (``\x1b``, ``\u202e``, ``\U0001f600``)."""
+    return _escape(ch)
 
 
 def _escape(ch: str) -> str:

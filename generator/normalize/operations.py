@@ -44,12 +44,14 @@ class OperationBuilder:
         known_schemes: set[str],
         client_params: dict[str, ClientParam],
         env_prefix: str,
+        arguments: names.Scope | None = None,
     ) -> None:
         self._resolver = resolver
         self._schemas = schemas
         self._file = file
         self._known = known_schemes
-        self._client_params = client_params
+        self._client_params = client_params  # by JSON name
+        self._arguments = arguments if arguments is not None else names.Scope()
         self._env_prefix = env_prefix
         self._root = _Node("")
         self._tag_descriptions = {
@@ -82,7 +84,7 @@ class OperationBuilder:
                 "base_url",
                 "timeout",
                 "max_retries",
-                *self._client_params,
+                *(p.name for p in self._client_params.values()),
             ]
         )
         return self._freeze(self._root, client_names, top=True)
@@ -226,22 +228,22 @@ class OperationBuilder:
         declared = param.get("x-clientgen-client-param")
         if not declared and not param.get("x-speakeasy-globals-hidden"):
             return None
-        name = names.snake(json_name)
-        if name not in self._client_params:
+        if json_name not in self._client_params:
+            name = self._arguments.claim(names.snake(json_name))
             env = declared.get("env") if isinstance(declared, dict) else None
             env_name = (
                 names.snake(env).upper()
                 if isinstance(env, str)
                 else f"{self._env_prefix}_{name.upper()}"
             )
-            self._client_params[name] = ClientParam(
+            self._client_params[json_name] = ClientParam(
                 name=name,
                 json_name=json_name,
                 annotation=annotation,
                 env=env_name,
                 description=str(param.get("description") or ""),
             )
-        return name
+        return self._client_params[json_name].name
 
     # -- bodies -----------------------------------------------------------------------
     def _body(
@@ -281,6 +283,7 @@ class OperationBuilder:
                 description=str(sub.get("description") or ""),
             )
             for prop, sub in model_schema["properties"].items()
+            if not sub.get("readOnly")  # the server's to set: never a request argument
         )
         fields = tuple(sorted(fields, key=lambda f: not f.required))
         return Body(

@@ -8,8 +8,8 @@ Every quirk of JSON Schema as written in OpenAPI ends here:
 * ``allOf`` of objects is merged into one object;
 * unions of objects get a discriminator when the spec names one *or* when every
   branch pins a distinct single value on a required property; other unions of
-  objects are ordered most specific first (so left-to-right validation picks the
-  right branch);
+  objects are ordered most specific first (so validation picks the right branch);
+  unions are resolved once every model they name exists, whatever the spec order;
 * names become valid, unique class names.
 
 The output (``models``) is plain JSON Schema in which every ``$ref`` points to
@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from ..errors import SpecError
 from ..ir import UnionReport
@@ -30,13 +31,46 @@ from .refs import RefResolver
 COMPONENT_PREFIX = "#/components/schemas/"
 _NULL = {"type": "null"}
 _KEEP_KEYS = (
-    "description", "default", "format", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems",
-    "uniqueItems", "multipleOf", "readOnly", "writeOnly", "deprecated",
+    "description",
+    "default",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "multipleOf",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
 )
-_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_PRIMITIVES = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "null": "None",
+}
 _STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
 _MAX_DEPTH = 200
+_PENDING = "x-clientgen-pending-union"  # key of a _PendingUnion (only its type marks it)
+
+
+@dataclass(frozen=True)
+class _PendingUnion:
+    """A union whose branches may name models not defined yet; ``_settle`` resolves it.
+
+    Kept inside the schema (not in a side list) so that copies of the node are settled too;
+    a spec cannot forge one, since only this class marks it.
+    """
+
+    where: str
+    discriminator: Any
 
 
 class SchemaNormalizer:
@@ -51,17 +85,28 @@ class SchemaNormalizer:
         self._component_names: dict[str, str] = {}
         self._in_progress: dict[str, str] = {}  # pointer of a schema being hoisted -> its name
         self._discriminators: set[tuple[str, str]] = set()  # (model, property) that tag a union
+        self._reported: set[tuple[str, str]] = set()
         components = resolver.document.get("components", {}).get("schemas", {}) or {}
         for key in components:  # claim component names first: they win collisions
             self._component_names[key] = self._scope.claim(names.pascal(key))
+        self._component_keys = {name: key for key, name in self._component_names.items()}
         for key, schema in components.items():
             pointer = f"/components/schemas/{_escape(key)}"
             self._define(self._component_names[key], schema, pointer, self._component_names[key])
+        self._settle(self.models)
 
     # -- public --------------------------------------------------------------------
+    @property
+    def component_names(self) -> dict[str, str]:
+        """Spec key of each component schema ➜ its class name."""
+        return dict(self._component_names)
+
     def normalize(self, schema: Any, hint: str, pointer: str) -> dict[str, Any]:
         """Normalize an operation-level schema; objects in it are hoisted under ``hint``."""
-        return self._norm(schema, hint, pointer, 0)
+        before = set(self.models)
+        out = self._norm(schema, hint, pointer, 0)
+        self._settle([out, *(model for name, model in self.models.items() if name not in before)])
+        return out
 
     def open_enums(self) -> None:
         """Let every string enum also accept values the spec does not list (forward compatible).
@@ -76,15 +121,15 @@ class SchemaNormalizer:
             if "properties" not in model:
                 self.models[name] = _open(model)
 
-    def claim_name(self, name: str) -> str:
-        """Reserve a class name (resource classes live beside the models)."""
-        return self._scope.claim(names.pascal(name))
+    def claim_name(self, name: str, family: tuple[str, ...] = names.CLASS_FAMILY) -> str:
+        """Reserve a class name (resource classes live beside the models), with its family."""
+        return self._scope.claim(names.pascal(name), family=family)
 
     def resolve_model(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
         """The model schema a normalized ``$ref`` names, or None."""
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX):
-            return self.models.get(ref[len(COMPONENT_PREFIX):])
+            return self.models.get(ref[len(COMPONENT_PREFIX) :])
         return None
 
     def annotation(self, schema: Mapping[str, Any], *, loose_models: bool = False) -> str:
@@ -108,13 +153,22 @@ class SchemaNormalizer:
             return parts
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            name = ref[len(COMPONENT_PREFIX):]
-            if loose and _is_object_model(self.models.get(name, {})):
+            name = ref[len(COMPONENT_PREFIX) :]
+            if loose and self._takes_mapping(self.models.get(name, {})):
                 return [name, "Mapping[str, Any]"]
             return [name]
         return [self._single(schema, loose)]
 
+    def _takes_mapping(self, model: Mapping[str, Any]) -> bool:
+        """An object model, or a named union of them: a plain mapping may stand in for it."""
+        branches = model.get("oneOf") or model.get("anyOf") or []
+        return _is_object_model(model) or any(
+            _is_object_model(self.resolve_model(b) or {}) for b in branches
+        )
+
     def _single(self, schema: Mapping[str, Any], loose: bool) -> str:
+        if "const" in schema:
+            return self._single({"enum": [schema["const"]]}, loose)
         if "enum" in schema:
             values = [_enum_literal(v) for v in schema["enum"]]
             if values and all(v is not None for v in values):
@@ -125,7 +179,11 @@ class SchemaNormalizer:
             return f"list[{self.annotation(schema.get('items', {}), loose_models=loose)}]"
         if kind == "object":
             extra = schema.get("additionalProperties")
-            value = self.annotation(extra, loose_models=loose) if isinstance(extra, dict) and extra else "Any"
+            value = (
+                self.annotation(extra, loose_models=loose)
+                if isinstance(extra, dict) and extra
+                else "Any"
+            )
             return f"dict[str, {value}]"
         if kind == "string":
             return _STRING_FORMATS.get(str(schema.get("format")), "str")
@@ -143,7 +201,9 @@ class SchemaNormalizer:
 
     def _hoist(self, schema: dict[str, Any], hint: str, pointer: str, depth: int) -> dict[str, Any]:
         title = schema.get("title")
-        base = names.pascal(title) if isinstance(title, str) and title.strip() else names.pascal(hint)
+        base = (
+            names.pascal(title) if isinstance(title, str) and title.strip() else names.pascal(hint)
+        )
         name = self._scope.claim(base)
         self._in_progress[pointer] = name
         self.models[name] = {}
@@ -168,11 +228,15 @@ class SchemaNormalizer:
             return self._hoist(schema, hint, pointer, depth)
         return self._norm_body(schema, hint, pointer, depth, top_level=False)
 
-    def _norm_ref(self, schema: dict[str, Any], ref: str, hint: str, pointer: str, depth: int) -> dict[str, Any]:
-        if ref.startswith(COMPONENT_PREFIX) and "/" not in ref[len(COMPONENT_PREFIX):]:
-            key = _unescape(ref[len(COMPONENT_PREFIX):])
+    def _norm_ref(
+        self, schema: dict[str, Any], ref: str, hint: str, pointer: str, depth: int
+    ) -> dict[str, Any]:
+        if ref.startswith(COMPONENT_PREFIX) and "/" not in ref[len(COMPONENT_PREFIX) :]:
+            key = _unescape(ref[len(COMPONENT_PREFIX) :])
             if key not in self._component_names:
-                raise SpecError(self._file, pointer + "/$ref", f"$ref target {ref!r} does not exist")
+                raise SpecError(
+                    self._file, pointer + "/$ref", f"$ref target {ref!r} does not exist"
+                )
             out: dict[str, Any] = {"$ref": COMPONENT_PREFIX + self._component_names[key]}
         else:
             target_pointer = ref[1:]
@@ -189,6 +253,8 @@ class SchemaNormalizer:
     def _norm_body(
         self, schema: dict[str, Any], hint: str, pointer: str, depth: int, *, top_level: bool
     ) -> dict[str, Any]:
+        if _is_null(schema):  # ``const: null``, ``type: "null"``: only null is allowed
+            return {"type": "null", **_kept(schema, ("description",))}
         if _is_nullable(schema):
             inner = _strip_null(schema)
             if not inner:
@@ -197,37 +263,57 @@ class SchemaNormalizer:
                 normalized = self._norm_body(inner, hint, pointer, depth + 1, top_level=True)
             else:
                 normalized = self._norm(inner, hint, pointer + "/~nonnull", depth + 1)
-            self.unions.append(UnionReport(_pointer_text(pointer), "nullable", "X | None"))
-            return {"anyOf": [normalized, dict(_NULL)], **_kept(schema, ("description",)), **_default(schema)}
+            self._report(_pointer_text(pointer), "nullable", "X | None")
+            return {
+                "anyOf": [normalized, dict(_NULL)],
+                **_kept(schema, ("description",)),
+                **_default(schema),
+            }
         kind = schema.get("type")
         if isinstance(kind, list):
             variants = [{**schema, "type": k} for k in kind]
-            return {"anyOf": [self._norm_body(v, hint, pointer, depth + 1, top_level=False) for v in variants]}
+            return {
+                "anyOf": [
+                    self._norm_body(v, hint, pointer, depth + 1, top_level=False) for v in variants
+                ]
+            }
         if "allOf" in schema:
             return self._norm_all_of(schema, hint, pointer, depth, top_level)
         for key in ("oneOf", "anyOf"):
             if key in schema:
                 return self._norm_union(schema, key, hint, pointer, depth)
-        if "const" in schema:
-            return {"enum": [schema["const"]], **_kept(schema, _KEEP_KEYS)}
+        if "const" in schema:  # a fixed value, not an enum: never widened by ``open_enums``
+            return {"const": schema["const"], **_kept(schema, _KEEP_KEYS)}
         if "enum" in schema:
-            return {**_kept(schema, ("type",)), "enum": list(schema["enum"]), **_kept(schema, _KEEP_KEYS)}
+            return {
+                **_kept(schema, ("type",)),
+                "enum": list(schema["enum"]),
+                **_kept(schema, _KEEP_KEYS),
+            }
         if kind == "array" or "items" in schema:
-            items = self._norm(schema.get("items", {}), hint + "Item", pointer + "/items", depth + 1)
+            items = self._norm(
+                schema.get("items", {}), hint + "Item", pointer + "/items", depth + 1
+            )
             return {"type": "array", "items": items, **_kept(schema, _KEEP_KEYS)}
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             return self._norm_object(schema, hint, pointer, depth)
         if isinstance(kind, str) and kind in _PRIMITIVES:
-            return {"type": kind, **_kept(schema, _KEEP_KEYS)}
+            return {"type": kind, **_kept(schema, _KEEP_KEYS), **_binary(schema)}
         return {**_kept(schema, ("description", "default"))}
 
-    def _norm_object(self, schema: dict[str, Any], hint: str, pointer: str, depth: int) -> dict[str, Any]:
+    def _norm_object(
+        self, schema: dict[str, Any], hint: str, pointer: str, depth: int
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "object"}
         properties = schema.get("properties") or {}
         if properties:
             out["properties"] = {
-                prop: self._norm(sub, hint + names.pascal(prop, fallback="Field"),
-                                 f"{pointer}/properties/{_escape(prop)}", depth + 1)
+                prop: self._norm(
+                    sub,
+                    hint + names.pascal(prop, fallback="Field"),
+                    f"{pointer}/properties/{_escape(prop)}",
+                    depth + 1,
+                )
                 for prop, sub in properties.items()
             }
             required = [r for r in schema.get("required", []) if r in properties]
@@ -235,7 +321,9 @@ class SchemaNormalizer:
                 out["required"] = required
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict) and extra:
-            out["additionalProperties"] = self._norm(extra, hint + "Value", pointer + "/additionalProperties", depth + 1)
+            out["additionalProperties"] = self._norm(
+                extra, hint + "Value", pointer + "/additionalProperties", depth + 1
+            )
         elif extra is False:
             out["additionalProperties"] = False
         return {**out, **_kept(schema, ("description", "default", "deprecated"))}
@@ -247,7 +335,11 @@ class SchemaNormalizer:
         rest = {k: v for k, v in schema.items() if k != "allOf"}
         if len(parts) == 1 and not rest.get("properties"):
             inner = self._norm(parts[0], hint, pointer + "/allOf/0", depth + 1)
-            return {**inner, **_kept(rest, ("description", "default"))} if "$ref" not in inner else inner
+            return (
+                {**inner, **_kept(rest, ("description", "default"))}
+                if "$ref" not in inner
+                else inner
+            )
         merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
         for index, part in enumerate([*parts, rest]):
             resolved = self._resolver.deref(part, f"{pointer}/allOf/{index}")
@@ -256,7 +348,9 @@ class SchemaNormalizer:
             if "allOf" in resolved:  # nested allOf: flatten through a recursive merge
                 resolved = self._flatten_all_of(resolved, pointer, depth + 1)
             merged["properties"].update(resolved.get("properties") or {})
-            merged["required"] += [r for r in resolved.get("required", []) if r not in merged["required"]]
+            merged["required"] += [
+                r for r in resolved.get("required", []) if r not in merged["required"]
+            ]
             if "additionalProperties" in resolved:
                 merged["additionalProperties"] = resolved["additionalProperties"]
             if "description" in resolved and "description" not in merged:
@@ -278,7 +372,9 @@ class SchemaNormalizer:
                 out["required"] += part.get("required", [])
         return out
 
-    def _norm_union(self, schema: dict[str, Any], key: str, hint: str, pointer: str, depth: int) -> dict[str, Any]:
+    def _norm_union(
+        self, schema: dict[str, Any], key: str, hint: str, pointer: str, depth: int
+    ) -> dict[str, Any]:
         raw = schema[key]
         branches: list[dict[str, Any]] = []
         for index, branch in enumerate(raw):
@@ -289,58 +385,178 @@ class SchemaNormalizer:
         extra = {**_kept(schema, ("description",)), **_default(schema)}
         if len(branches) == 1:
             return {**branches[0], **extra} if "$ref" not in branches[0] else branches[0]
+        # The branches may name components defined later (or this one): decide in ``_settle``.
+        pending = _PendingUnion(_pointer_text(pointer), copy.deepcopy(schema.get("discriminator")))
+        node = {"anyOf": branches, **extra, _PENDING: pending}
+        if self._in_progress:
+            return node
+        self._settle(node)  # an operation's own schema: every model it names exists
+        return self._hoist_union(node, schema, hint) if "discriminator" in node else node
+
+    def _hoist_union(
+        self, node: dict[str, Any], schema: dict[str, Any], hint: str
+    ) -> dict[str, Any]:
+        """A discriminated union outside any model becomes a named alias.
+
+        An annotation string (``A | B``) cannot carry the discriminator; the alias dmcg writes
+        for a named union does (``Annotated[A | B, Field(discriminator=...)]``).
+        """
+        title = schema.get("title")
+        base = (
+            names.pascal(title) if isinstance(title, str) and title.strip() else names.pascal(hint)
+        )
+        name = self._scope.claim(base)
+        self.models[name] = node
+        return {"$ref": COMPONENT_PREFIX + name}
+
+    # -- unions, once every model exists ---------------------------------------------
+    def _settle(self, node: Any) -> None:
+        """Resolve the pending unions in ``node``, in place (copies carry the mark too)."""
+        if isinstance(node, list):
+            for item in node:
+                self._settle(item)
+            return
+        if not isinstance(node, dict):
+            return
+        for value in list(node.values()):
+            self._settle(value)
+        pending = node.get(_PENDING)
+        if isinstance(pending, _PendingUnion):
+            del node[_PENDING]
+            node.update(self._union(node.pop("anyOf"), pending))
+
+    def _union(self, branches: list[dict[str, Any]], pending: _PendingUnion) -> dict[str, Any]:
         models = [self.resolve_model(b) for b in branches]
         if all(m is not None and _is_object_model(m) for m in models):
-            return {**self._object_union(branches, schema, pointer), **extra}
-        return {"anyOf": branches, **extra}
+            return self._object_union(branches, pending)
+        return self._ordered(branches, pending.where)
+
+    def _ordered(self, branches: list[dict[str, Any]], where: str) -> dict[str, Any]:
+        ordered = sorted(branches, key=self._specificity)
+        labels = list(dict.fromkeys(self.annotation(b) for b in ordered))
+        self._report(where, "ordered", f"most specific first: {', '.join(labels)}")
+        return {"anyOf": ordered}
 
     def _object_union(
-        self, branches: list[dict[str, Any]], schema: dict[str, Any], pointer: str
+        self, branches: list[dict[str, Any]], pending: _PendingUnion
     ) -> dict[str, Any]:
-        where = _pointer_text(pointer)
-        explicit = schema.get("discriminator")
+        where, explicit = pending.where, pending.discriminator
         if isinstance(explicit, dict) and isinstance(explicit.get("propertyName"), str):
             prop = explicit["propertyName"]
-            mapping = self._discriminator_mapping(branches, prop)
-            if mapping is not None:
-                self.unions.append(UnionReport(where, "discriminated", f"on {prop!r} (declared)"))
-                return {"oneOf": branches, "discriminator": {"propertyName": prop, "mapping": mapping}}
+            tags = self._declared_tags(branches, prop, explicit.get("mapping"))
+            if tags is not None:
+                return self._discriminated(branches, prop, tags, where, "declared")
         for prop in self._candidate_discriminators(branches):
-            mapping = self._discriminator_mapping(branches, prop)
-            if mapping is not None:
-                self.unions.append(UnionReport(where, "discriminated", f"on {prop!r} (implicit)"))
-                return {"oneOf": branches, "discriminator": {"propertyName": prop, "mapping": mapping}}
-        ordered = sorted(branches, key=self._specificity)
-        order = ", ".join(b["$ref"][len(COMPONENT_PREFIX):] for b in ordered)
-        self.unions.append(UnionReport(where, "ordered", f"most specific first: {order}"))
-        return {"anyOf": ordered}
+            tags = self._pinned_tags(branches, prop)
+            if tags is not None:
+                return self._discriminated(branches, prop, tags, where, "implicit")
+        return self._ordered(branches, where)
+
+    def _discriminated(
+        self, branches: list[dict[str, Any]], prop: str, tags: list[list[str]], where: str, how: str
+    ) -> dict[str, Any]:
+        mapping: dict[str, str] = {}
+        for branch, values in zip(branches, tags):
+            self._pin(branch, prop, values)
+            mapping.update((value, branch["$ref"]) for value in values)
+        self._report(where, "discriminated", f"on {prop!r} ({how})")
+        return {"oneOf": branches, "discriminator": {"propertyName": prop, "mapping": mapping}}
+
+    def _pin(self, branch: dict[str, Any], prop: str, values: list[str]) -> None:
+        """Make ``prop`` of the branch's model the closed literal of its tag values.
+
+        pydantic needs a ``Literal`` tag on every member; a spec may type it ``string`` and
+        say the values only in the mapping (or by schema name). Optional stays optional.
+        """
+        name = branch["$ref"][len(COMPONENT_PREFIX) :]
+        self._discriminators.add((name, prop))
+        model = self.models[name]
+        current = model["properties"].get(prop, {})
+        if _tag_values(current) == values:
+            return
+        pinned: dict[str, Any] = {
+            "type": "string",
+            "enum": list(values),
+            **_kept(current, ("description",)),
+        }
+        if current.get("default") in values:
+            pinned["default"] = current["default"]
+        model["properties"][prop] = pinned
+
+    def _declared_tags(
+        self, branches: list[dict[str, Any]], prop: str, mapping: Any
+    ) -> list[list[str]] | None:
+        """Each branch's tag values under a declared discriminator, or None if they clash.
+
+        A branch's values: the mapping's entries for it, else the values its property pins
+        (``const``/``enum``), else its schema name (OpenAPI's implicit mapping).
+        """
+        declared: dict[str, list[str]] = {}
+        for value, target in (mapping or {}).items() if isinstance(mapping, dict) else ():
+            ref = self._mapping_ref(target)
+            if ref is not None:
+                declared.setdefault(ref, []).append(str(value))
+        tags: list[list[str]] = []
+        for branch in branches:
+            model = self.resolve_model(branch) or {}
+            pinned = _tag_values(model.get("properties", {}).get(prop, {}))
+            values = declared.get(branch["$ref"]) or pinned or self._schema_name(branch)
+            if not values or (pinned is not None and not set(values) <= set(pinned)):
+                return None
+            tags.append(pinned or values)
+        return tags if _distinct(tags) else None
+
+    def _mapping_ref(self, target: Any) -> str | None:
+        """The normalized ``$ref`` a discriminator mapping value names (a ref or a bare name)."""
+        if not isinstance(target, str):
+            return None
+        key = (
+            _unescape(target[len(COMPONENT_PREFIX) :])
+            if target.startswith(COMPONENT_PREFIX)
+            else target
+        )
+        name = self._component_names.get(key)
+        return COMPONENT_PREFIX + name if name is not None else None
+
+    def _schema_name(self, branch: dict[str, Any]) -> list[str] | None:
+        key = self._component_keys.get(branch["$ref"][len(COMPONENT_PREFIX) :])
+        return [key] if key is not None else None
 
     def _candidate_discriminators(self, branches: list[dict[str, Any]]) -> list[str]:
         first = self.resolve_model(branches[0]) or {}
-        return [p for p in first.get("required", []) if _pinned_value(first["properties"].get(p, {})) is not None]
+        return [
+            p
+            for p in first.get("required", [])
+            if _pinned_value(first["properties"].get(p, {})) is not None
+        ]
 
-    def _discriminator_mapping(self, branches: list[dict[str, Any]], prop: str) -> dict[str, str] | None:
-        """``{value: ref}`` when every branch pins a distinct value of a required ``prop``."""
-        mapping = self._pinned_mapping(branches, prop)
-        if mapping is not None:
-            self._discriminators.update((ref[len(COMPONENT_PREFIX):], prop) for ref in mapping.values())
-        return mapping
-
-    def _pinned_mapping(self, branches: list[dict[str, Any]], prop: str) -> dict[str, str] | None:
-        mapping: dict[str, str] = {}
+    def _pinned_tags(self, branches: list[dict[str, Any]], prop: str) -> list[list[str]] | None:
+        """``[[value], ...]`` when every branch pins a distinct single value of a required ``prop``."""
+        tags: list[list[str]] = []
         for branch in branches:
             model = self.resolve_model(branch) or {}
             if prop not in model.get("required", []):
                 return None
             value = _pinned_value(model.get("properties", {}).get(prop, {}))
-            if not isinstance(value, str) or value in mapping:
+            if not isinstance(value, str):
                 return None
-            mapping[value] = branch["$ref"]
-        return mapping
+            tags.append([value])
+        return tags if _distinct(tags) else None
 
-    def _specificity(self, branch: dict[str, Any]) -> tuple[int, int]:
-        model = self.resolve_model(branch) or {}
-        return (-len(model.get("required", [])), -len(model.get("properties", {})))
+    def _specificity(self, branch: dict[str, Any]) -> tuple[int, int, int]:
+        """Object models first, more required then more properties first; others keep spec order."""
+        model = self.resolve_model(branch)
+        if model is None or not _is_object_model(model):
+            return (1, 0, 0)
+        return (0, -len(model.get("required", [])), -len(model.get("properties", {})))
+
+    def _report(
+        self, where: str, kind: Literal["nullable", "discriminated", "ordered"], detail: str
+    ) -> None:
+        """Record how a union was resolved, once per place (a schema may be walked twice)."""
+        if (where, kind) not in self._reported:
+            self._reported.add((where, kind))
+            self.unions.append(UnionReport(where, kind, detail))
 
 
 def _open(schema: dict[str, Any]) -> dict[str, Any]:
@@ -367,8 +583,10 @@ def _wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:
     if "allOf" in schema and not (len(schema["allOf"]) == 1 and not schema.get("properties")):
         return True
     kind = schema.get("type")
-    return bool(schema.get("properties")) and kind in (None, "object") and not (
-        "anyOf" in schema or "oneOf" in schema
+    return (
+        bool(schema.get("properties"))
+        and kind in (None, "object")
+        and not ("anyOf" in schema or "oneOf" in schema)
     )
 
 
@@ -394,8 +612,11 @@ def _is_nullable(schema: Mapping[str, Any]) -> bool:
 
 
 def _is_null(schema: Any) -> bool:
-    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None]
-                                         or ("const" in schema and schema["const"] is None))
+    return isinstance(schema, dict) and (
+        schema.get("type") == "null"
+        or schema.get("enum") == [None]
+        or ("const" in schema and schema["const"] is None)
+    )
 
 
 def _strip_null(schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -420,6 +641,36 @@ def _strip_null(schema: Mapping[str, Any]) -> dict[str, Any]:
         del out[key]
         out = {**out, **rest_branches[0]}
     return out if set(out) - {"description", "default"} else {}
+
+
+def _binary(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """3.1 spells a file ``contentMediaType: image/png`` where 3.0 said ``format: binary``.
+
+    Raw (not base64-encoded), non-textual content is bytes; text, JSON or XML stays a string.
+    """
+    media = schema.get("contentMediaType")
+    if schema.get("type") != "string" or not isinstance(media, str) or "format" in schema:
+        return {}
+    base = media.split(";")[0].strip().lower()
+    textual = (
+        base.startswith("text/")
+        or base.endswith(("json", "xml"))
+        or base == "application/x-www-form-urlencoded"
+    )
+    return {} if textual or "contentEncoding" in schema else {"format": "binary"}
+
+
+def _tag_values(schema: Mapping[str, Any]) -> list[str] | None:
+    """The string values a discriminator property allows (``const`` or ``enum``), if pinned."""
+    values = [schema["const"]] if "const" in schema else schema.get("enum")
+    if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+        return list(values)
+    return None
+
+
+def _distinct(tags: list[list[str]]) -> bool:
+    flat = [value for values in tags for value in values]
+    return len(flat) == len(set(flat))
 
 
 def _pinned_value(schema: Mapping[str, Any]) -> Any:

@@ -246,16 +246,35 @@ class SecretStore:
         return self._tokens.setdefault(scheme, TokenCache())
 
     def redact(self, text: str) -> str:
-        """`text` with every secret (also as it looks percent-encoded in a URL) masked."""
+        """`text` with every secret (also as it looks percent-encoded in a URL) masked.
+
+        The runtime never writes a secret into a message; this is the second line of defence
+        (a server echoing a key back). Values shorter than `MIN_REDACTED` are left alone: they
+        cannot be told apart from ordinary words, and masking them would garble every message.
+        """
         secrets = [self._values[name] for name in self._secret_names]
         secrets += [cache.token for cache in list(self._tokens.values()) if cache.token]
-        variants = {form for secret in secrets if secret for form in _encoded_forms(secret)}
+        variants = {
+            form
+            for secret in secrets
+            if len(secret) >= MIN_REDACTED
+            for form in _encoded_forms(secret)
+        }
+        variants.update(  # a basic credential, as a server repeating the Authorization header shows it
+            base64.b64encode(f"{user}:{self._values[name]}".encode()).decode()
+            for user in self._values.values()
+            for name in self._secret_names
+            if len(self._values[name]) >= MIN_REDACTED
+        )
         for variant in sorted(variants, key=len, reverse=True):
             text = text.replace(variant, "[redacted]")
         return text
 
     def __repr__(self) -> str:
         return f"SecretStore({sorted(self._values)})"
+
+
+MIN_REDACTED = 6
 
 
 def _encoded_forms(secret: str) -> Iterable[str]:
@@ -295,9 +314,11 @@ def missing_credential_error(
         chosen = [_scheme(schemes, name) for name in alternative]
         per_scheme = [s.options() for s in chosen if not _satisfied(s, available)]
         for combination in itertools.product(*per_scheme):
-            what = " and ".join(description for description, _ in combination)
-            names = tuple(n for _, names in combination for n in names if n not in available)
-            if (what, names) not in needs:
+            what = " and ".join(dict.fromkeys(description for description, _ in combination))
+            names = tuple(
+                dict.fromkeys(n for _, names in combination for n in names if n not in available)
+            )
+            if all(names != known for _, known in needs):  # one way per set of arguments
                 needs.append((what, names))
     if len(needs) == 1:
         what, names = needs[0]

@@ -1,4 +1,4 @@
-"""The Aimable API clients: `Aimable` and `AsyncAimable`."""
+"""Clients for Aimable API: `Aimable` and `AsyncAimable`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import httpx
 
 from ._auth import ApiKeyAuth, AuthScheme, BearerAuth, Credential
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
-from ._types import NOT_GIVEN, Cert, NotGiven, Timeout
+from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
 from .resources.executions import AsyncExecutionsResource, ExecutionsResource
 
 __all__ = ["Aimable", "AsyncAimable"]
@@ -23,10 +23,10 @@ _BASE_URL_ENV = "AIMABLE_BASE_URL"
 
 
 class Aimable(SyncAPIClient):
-    """Client for the Aimable API.
+    """Synchronous client: Aimable API.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `AIMABLE_API_KEY`); the base URL from `AIMABLE_BASE_URL`.
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `AIMABLE_API_KEY`, `base_url` from `AIMABLE_BASE_URL`.
     """
 
     def __init__(
@@ -39,7 +39,7 @@ class Aimable(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -65,10 +65,10 @@ class Aimable(SyncAPIClient):
 
 
 class AsyncAimable(AsyncAPIClient):
-    """Asynchronous client for the Aimable API.
+    """Asynchronous client: Aimable API.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `AIMABLE_API_KEY`); the base URL from `AIMABLE_BASE_URL`.
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `AIMABLE_API_KEY`, `base_url` from `AIMABLE_BASE_URL`.
     """
 
     def __init__(
@@ -81,7 +81,7 @@ class AsyncAimable(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,

@@ -1,4 +1,4 @@
-"""The Autotab API clients: `Autotab` and `AsyncAutotab`."""
+"""Clients for Autotab API: `Autotab` and `AsyncAutotab`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import httpx
 
 from ._auth import AuthScheme, BearerAuth, Credential
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
-from ._types import NOT_GIVEN, Cert, NotGiven, Timeout
+from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
 from .resources.run import AsyncRunResource, RunResource
 
 __all__ = ["Autotab", "AsyncAutotab"]
@@ -22,12 +22,13 @@ _BASE_URL_ENV = "AUTOTAB_BASE_URL"
 
 
 class Autotab(SyncAPIClient):
-    """Client for the Autotab API.
+    """Synchronous client: Autotab API.
 
     AI that does your repetitive work end to end, with superhuman reliability.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `AUTOTAB_API_KEY`); the base URL from `AUTOTAB_BASE_URL` (default https://api.autotab.com/v1).
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `AUTOTAB_API_KEY`, `base_url` from `AUTOTAB_BASE_URL` (default:
+    https://api.autotab.com/v1).
     """
 
     def __init__(
@@ -40,7 +41,7 @@ class Autotab(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -66,12 +67,13 @@ class Autotab(SyncAPIClient):
 
 
 class AsyncAutotab(AsyncAPIClient):
-    """Asynchronous client for the Autotab API.
+    """Asynchronous client: Autotab API.
 
     AI that does your repetitive work end to end, with superhuman reliability.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `AUTOTAB_API_KEY`); the base URL from `AUTOTAB_BASE_URL` (default https://api.autotab.com/v1).
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `AUTOTAB_API_KEY`, `base_url` from `AUTOTAB_BASE_URL` (default:
+    https://api.autotab.com/v1).
     """
 
     def __init__(
@@ -84,7 +86,7 @@ class AsyncAutotab(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,

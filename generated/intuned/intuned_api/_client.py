@@ -1,4 +1,4 @@
-"""The Intuned Client clients: `Intuned` and `AsyncIntuned`."""
+"""Clients for Intuned Client: `Intuned` and `AsyncIntuned`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import httpx
 from ._auth import ApiKeyAuth, AuthScheme, Credential
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
 from ._payload import client_param
-from ._types import NOT_GIVEN, Cert, NotGiven, Timeout
+from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
 from .resources.projects import AsyncProjectsResource, ProjectsResource
 
 __all__ = ["Intuned", "AsyncIntuned"]
@@ -23,12 +23,13 @@ _BASE_URL_ENV = "INTUNED_BASE_URL"
 
 
 class Intuned(SyncAPIClient):
-    """Client for the Intuned Client.
+    """Synchronous client: Intuned Client.
 
     Programmatically trigger automations, manage Jobs, and handle AuthSessions.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `INTUNED_API_KEY`); the base URL from `INTUNED_BASE_URL` (default https://app.intuned.io/api/v1/workspace).
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `INTUNED_API_KEY`, `workspace_id` from `INTUNED_WORKSPACE_ID`, `base_url` from
+    `INTUNED_BASE_URL` (default: https://app.intuned.io/api/v1/workspace).
     """
 
     def __init__(
@@ -42,7 +43,7 @@ class Intuned(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -69,12 +70,13 @@ class Intuned(SyncAPIClient):
 
 
 class AsyncIntuned(AsyncAPIClient):
-    """Asynchronous client for the Intuned Client.
+    """Asynchronous client: Intuned Client.
 
     Programmatically trigger automations, manage Jobs, and handle AuthSessions.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `INTUNED_API_KEY`); the base URL from `INTUNED_BASE_URL` (default https://app.intuned.io/api/v1/workspace).
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `INTUNED_API_KEY`, `workspace_id` from `INTUNED_WORKSPACE_ID`, `base_url` from
+    `INTUNED_BASE_URL` (default: https://app.intuned.io/api/v1/workspace).
     """
 
     def __init__(
@@ -88,7 +90,7 @@ class AsyncIntuned(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,

@@ -1,4 +1,4 @@
-"""The Notte API clients: `Notte` and `AsyncNotte`."""
+"""Clients for Notte API: `Notte` and `AsyncNotte`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import httpx
 
 from ._auth import AuthScheme, Credential, OAuth2Auth
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
-from ._types import NOT_GIVEN, Cert, NotGiven, Timeout
+from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
 from .resources.functions import AsyncFunctionsResource, FunctionsResource
 
 __all__ = ["Notte", "AsyncNotte"]
@@ -28,16 +28,15 @@ _BASE_URL_ENV = "NOTTE_BASE_URL"
 
 
 class Notte(SyncAPIClient):
-    """Client for the Notte API.
+    """Synchronous client: Notte API.
 
     Notte API is a REST API that allows you to interact with Notte. It is used to create
     cloud browser sessions, scrape webpages, and run web ai agents to act on your behalf on
     the internet.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `NOTTE_API_KEY`)
-    (`username` from `NOTTE_USERNAME`)
-    (`password` from `NOTTE_PASSWORD`); the base URL from `NOTTE_BASE_URL`.
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `NOTTE_API_KEY`, `username` from `NOTTE_USERNAME`, `password` from
+    `NOTTE_PASSWORD`, `base_url` from `NOTTE_BASE_URL`.
     """
 
     def __init__(
@@ -52,7 +51,7 @@ class Notte(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -80,16 +79,15 @@ class Notte(SyncAPIClient):
 
 
 class AsyncNotte(AsyncAPIClient):
-    """Asynchronous client for the Notte API.
+    """Asynchronous client: Notte API.
 
     Notte API is a REST API that allows you to interact with Notte. It is used to create
     cloud browser sessions, scrape webpages, and run web ai agents to act on your behalf on
     the internet.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `NOTTE_API_KEY`)
-    (`username` from `NOTTE_USERNAME`)
-    (`password` from `NOTTE_PASSWORD`); the base URL from `NOTTE_BASE_URL`.
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `NOTTE_API_KEY`, `username` from `NOTTE_USERNAME`, `password` from
+    `NOTTE_PASSWORD`, `base_url` from `NOTTE_BASE_URL`.
     """
 
     def __init__(
@@ -104,7 +102,7 @@ class AsyncNotte(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,

@@ -14,11 +14,15 @@ from ._types import NotGiven
 
 
 class _HasCredentials(Protocol):
-    _secrets: SecretStore
-    _env_vars: Mapping[str, str]
+    # Read-only members: a client's `dict` of env vars satisfies `Mapping` (mypy --strict).
+    @property
+    def _secrets(self) -> SecretStore: ...
+
+    @property
+    def _env_vars(self) -> Mapping[str, str]: ...
 
 
-__all__ = ["build_body", "client_param", "credential", "require"]
+__all__ = ["build_body", "client_param", "credential", "require", "server_url"]
 
 M = TypeVar("M", bound=BaseModel)
 V = TypeVar("V")
@@ -62,3 +66,16 @@ def credential(client: _HasCredentials, name: str) -> str:
             env_vars=(env,) if env else (),
         )
     return value
+
+
+def server_url(
+    template: str | None, values: Mapping[str, str | None], defaults: Mapping[str, str]
+) -> str | None:
+    """The spec's server URL with its variables filled in (the caller's value, else the default)."""
+    if template is None:
+        return None
+    url = template
+    for name, default in defaults.items():
+        value = values.get(name)
+        url = url.replace("{" + name + "}", default if value is None else value)
+    return url

@@ -1,4 +1,4 @@
-"""The Ziet API clients: `Ziet` and `AsyncZiet`."""
+"""Clients for Ziet API: `Ziet` and `AsyncZiet`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import httpx
 
 from ._auth import ApiKeyAuth, AuthScheme, Credential
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
-from ._types import NOT_GIVEN, Cert, NotGiven, Timeout
+from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
 from .resources.runs import AsyncRunsResource, RunsResource
 
 __all__ = ["Ziet", "AsyncZiet"]
@@ -24,14 +24,14 @@ _BASE_URL_ENV = "ZIET_BASE_URL"
 
 
 class Ziet(SyncAPIClient):
-    """Client for the Ziet API.
+    """Synchronous client: Ziet API.
 
     Ziet is a serverless platform for AI agents and applications. Build intelligent agents
     with @Agent and @Action decorators, or serverless APIs with @Endpoint and Database.
     Deploy with a single command—no infrastructure to manage.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `ZIET_API_KEY`); the base URL from `ZIET_BASE_URL` (default https://api.ziet.ai/v1).
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `ZIET_API_KEY`, `base_url` from `ZIET_BASE_URL` (default: https://api.ziet.ai/v1).
     """
 
     def __init__(
@@ -44,7 +44,7 @@ class Ziet(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -70,14 +70,14 @@ class Ziet(SyncAPIClient):
 
 
 class AsyncZiet(AsyncAPIClient):
-    """Asynchronous client for the Ziet API.
+    """Asynchronous client: Ziet API.
 
     Ziet is a serverless platform for AI agents and applications. Build intelligent agents
     with @Agent and @Action decorators, or serverless APIs with @Endpoint and Database.
     Deploy with a single command—no infrastructure to manage.
 
-    Credentials not passed here are read from the environment when the client is built
-    (`api_key` from `ZIET_API_KEY`); the base URL from `ZIET_BASE_URL` (default https://api.ziet.ai/v1).
+    Arguments not passed are read from the environment when the client is built: `api_key`
+    from `ZIET_API_KEY`, `base_url` from `ZIET_BASE_URL` (default: https://api.ziet.ai/v1).
     """
 
     def __init__(
@@ -90,7 +90,7 @@ class AsyncZiet(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         cert: Cert | None = None,
-        verify: bool = True,
+        verify: Verify = True,
     ) -> None:
         super().__init__(
             base_url=base_url,
