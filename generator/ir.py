@@ -106,6 +106,7 @@ class Body:
     model: str | None = None  # set when the body is an object model whose fields are flattened
     fields: tuple[BodyField, ...] = ()
     description: str = ""
+    checked: str | None = None  # strict type a whole (not flattened) body is validated against
 
 
 @dataclass(frozen=True)

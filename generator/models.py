@@ -81,6 +81,7 @@ def render_models(api: Api) -> str:
                     "string+uri-reference=string",
                     "string+idn-email=string",
                     "string+duration=string",
+                    "string+byte=string",
                     "string+time=string",
                     "string+password=string",
                 ],

@@ -304,7 +304,9 @@ def _oauth2_help(scheme: AuthScheme, env: dict[str, str]) -> str:
     text = f"OAuth2, sent as `Authorization: Bearer <token>`; pass an access token as {ask(scheme.credentials[0])}"
     where = _code(scheme.token_url or "")
     if scheme.token_url and "client_credentials" in scheme.flows:
-        text += f", or {ask('client_id', 'client_secret')} to have the client fetch one from {where}"
+        text += (
+            f", or {ask('client_id', 'client_secret')} to have the client fetch one from {where}"
+        )
     if scheme.token_url and "password" in scheme.flows:
         text += f", or {ask('username', 'password')} to have the client fetch one from {where} (password flow)"
     return text

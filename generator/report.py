@@ -62,9 +62,7 @@ def _security(api: Api) -> list[str]:
     if tls:
         lines.append(f"  {CERT}= (a client certificate; no environment variable): {', '.join(tls)}")
     for (location, json_name, source), count in _credential_params(api).items():
-        note = (
-            "" if source in env else f"; {source!r} is not a credential the client asks for"
-        )
+        note = "" if source in env else f"; {source!r} is not a credential the client asks for"
         lines.append(
             f"  {location} parameter {json_name!r} filled from {source}= "
             f"({_plural(count, 'operation')}){note}"

@@ -104,6 +104,8 @@ def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
         args.append(("idempotency_header", literal(op.idempotency_header)))
     if op.body is not None:
         args.append(("body_encoding", literal(op.body.encoding)))
+        if op.body.checked:
+            args.append(("body_type", op.body.checked))
     return tuple(args)
 
 

@@ -156,11 +156,6 @@ CORPUS = [
         LINE_AND_POINTER,
         text='openapi: 3.1.0\ninfo: {title: t, version: "1"}\npaths: {}\ncomponents:\n  schemas:\n'
         '    A: {$ref: "other.yaml#/B"}\n',
-        marks=(
-            pytest.mark.xfail(
-                reason="load.py names the missing file but not the $ref that points at it"
-            ),
-        ),
     ),
     Broken(
         "integer-beyond-4300-digits",
@@ -169,11 +164,6 @@ CORPUS = [
         text='{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}, "x-n": '
         + "9" * 5000
         + "}",
-        marks=(
-            pytest.mark.xfail(
-                reason="load.py lets json's int digit limit escape as an internal error"
-            ),
-        ),
     ),
 ]
 

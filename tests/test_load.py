@@ -507,7 +507,8 @@ def test_missing_referenced_file(tmp_path: Path) -> None:
         tmp_path, "api.yaml", MINIMAL + "components:\n  schemas:\n    P: {$ref: 'gone.yaml#/Pet'}\n"
     )
     error = load_error(spec)
-    assert error.file == str(tmp_path / "gone.yaml") and error.message == "file not found"
+    assert error.file == str(spec) and error.pointer == "/components/schemas/P"
+    assert error.message == f"$ref 'gone.yaml#/Pet': {tmp_path / 'gone.yaml'}: file not found"
 
 
 def test_unknown_component_kind_is_an_error(tmp_path: Path) -> None:

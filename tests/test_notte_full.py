@@ -389,11 +389,6 @@ def test_prism_refuses_a_bad_request(notte: Client, prism_url: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="runtime: to_jsonable leaves out a discriminator tag the caller did not "
-    "set (GotoAction(url=...) has type='goto' only by default); see the report",
-)
 def test_a_model_body_sends_its_tag(notte: Client, prism_url: str) -> None:
     sync, _, recorder = _clients(notte, prism_url)
     sync.sessions.page_execute(

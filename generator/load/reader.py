@@ -7,6 +7,7 @@ Spec, overlay and every file a ``$ref`` pulls in come through here; YAML goes on
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,12 @@ def _parse_json(text: str, display: str) -> Any:
         ) from None
     except RecursionError:
         raise SpecError(display, None, f"nested more than {limits.MAX_DEPTH} levels deep") from None
+    except ValueError:  # an integer longer than Python's digit limit: locate the number
+        found = re.search(r"\d{4000,}", text)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        raise SpecError(
+            display, None, "invalid JSON: a number with thousands of digits", line=line
+        ) from None
 
 
 def describe_value(value: Any) -> str:

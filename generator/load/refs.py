@@ -206,7 +206,10 @@ class _Bundler:
                     site, f"$refs pull in more than {limits.MAX_REF_FILES} files; refusing to go on"
                 )
             display = str(Path(self.main.display).parent / path.relative_to(self.root_dir))
-            text = read_text(path, display)
+            try:
+                text = read_text(path, display)
+            except SpecError as exc:  # name the $ref that led here, too
+                raise self.error(site, f"$ref {ref!r}: {display}: {exc.message}") from None
             source = _Source(path, display, text, parse_text(text, display, path.suffix))
             self.sources[path] = source
         parts = parse_pointer(fragment)

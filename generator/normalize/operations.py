@@ -272,7 +272,11 @@ class OperationBuilder:
         model_schema = self._schemas.resolve_model(schema)
         annotation = self._schemas.annotation(schema, loose_models=True)
         if model_schema is None or "properties" not in model_schema or encoding == "binary":
-            return Body(media_type, encoding, annotation, required, description=description)
+            strict = self._schemas.annotation(schema)
+            checked = None if encoding == "binary" or strict in ("Any", "bytes") else strict
+            return Body(
+                media_type, encoding, annotation, required, description=description, checked=checked
+            )
         model_required = set(model_schema.get("required", []))
         fields = tuple(
             BodyField(

@@ -33,6 +33,8 @@ class Endpoint(Generic[T]):
     idempotency_header: str | None = None
     body_encoding: BodyEncoding | None = None
     success_statuses: tuple[str, ...] = ()
+    body_type: Any = None
+    """The type a whole request body is checked against before sending (None: not checked)."""
     _adapters: dict[str, TypeAdapter[Any]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -40,6 +42,10 @@ class Endpoint(Generic[T]):
     def result_adapter(self) -> TypeAdapter[T]:
         """The cached validator for 2xx bodies."""
         return self._adapter("result", self.result)
+
+    def body_adapter(self) -> TypeAdapter[Any] | None:
+        """The cached validator of request bodies that are not one model (unions, lists)."""
+        return None if self.body_type is None else self._adapter("body", self.body_type)
 
     def error_adapter(self, status_code: int) -> TypeAdapter[Any] | None:
         """The cached validator of a declared error body: exact status, range, then default."""

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urljoin
 
 import httpx
+from pydantic import BaseModel
 
 from ._auth import (
     CERT,
@@ -267,6 +268,9 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         idempotency_header = endpoint.idempotency_header or _IDEMPOTENCY_HEADER
         if endpoint.idempotency_header and idempotency_header not in merged:
             merged[idempotency_header] = str(uuid.uuid4())
+        adapter = endpoint.body_adapter()
+        if adapter is not None and not isinstance(body, (NotGiven, BaseModel)) and body is not None:
+            body = adapter.validate_python(body)  # wrong types fail here, before sending
         body_parts = encode_body(body, endpoint.body_encoding)
         if "content" in body_parts and "content-type" not in merged:
             merged["Content-Type"] = "application/octet-stream"

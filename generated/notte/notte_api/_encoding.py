@@ -11,7 +11,7 @@ import enum
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict, get_args, get_origin
 from urllib.parse import quote
 
 from pydantic import BaseModel
@@ -128,13 +128,43 @@ def encode_body(body: object, encoding: BodyEncoding | None) -> BodyParts:
     return {"json": to_jsonable(body)}
 
 
+def _with_tags(model: BaseModel, data: Any) -> Any:
+    """``data`` (a dump of ``model``) plus the constant tags the caller left at their default.
+
+    A discriminator field such as ``type: Literal["goto"] = "goto"`` is never "set" by a caller
+    who builds ``GotoAction(url=...)``, so ``exclude_unset`` would drop it; the server needs it.
+    """
+    if not isinstance(data, dict):
+        return data
+    for name, field in type(model).model_fields.items():
+        key = field.serialization_alias or field.alias or name
+        if name not in model.model_fields_set:
+            if get_origin(field.annotation) is Literal and get_args(field.annotation) == (
+                field.default,
+            ):
+                data[key] = field.default
+        elif key in data:
+            data[key] = _nested_tags(getattr(model, name), data[key])
+    return data
+
+
+def _nested_tags(value: object, data: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return _with_tags(value, data)
+    if isinstance(value, (list, tuple)) and isinstance(data, list):
+        return [_nested_tags(item, dumped) for item, dumped in zip(value, data)]
+    if isinstance(value, Mapping) and isinstance(data, dict):
+        return {k: _nested_tags(value[k], d) if k in value else d for k, d in data.items()}
+    return data
+
+
 def to_jsonable(value: object) -> Any:
     """JSON-ready data; models anywhere inside are dumped by alias, with only the fields set.
 
     Entries of plain dicts that are `NOT_GIVEN` are left out, as they are for models.
     """
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return _with_tags(value, value.model_dump(mode="json", by_alias=True, exclude_unset=True))
     if isinstance(value, Mapping):
         return {
             str(key): to_jsonable(item)
