@@ -12,6 +12,8 @@ own ``format: duration`` check). ``test_prism_refuses_a_bad_request`` shows it d
 
 from __future__ import annotations
 
+import typing
+
 import asyncio
 import importlib
 import json
@@ -158,13 +160,11 @@ def test_the_declared_discriminators_become_discriminated_unions(notte: Client) 
     assert len(declared) == 7, declared  # the spec has 7 discriminators
     assert all(u.detail.startswith("on 'type'") for u in declared)
     models = notte.package.models
-    assert (
-        models.ActionSpace.model_fields["actions"]
-        .annotation.__args__[0]
-        .__value__.__metadata__[0]
-        .discriminator
-        == "type"
-    )
+    annotation = models.ActionSpace.model_fields["actions"].annotation
+    if typing.get_origin(annotation) is not list:  # `list[Action] | None`: readOnly, so optional
+        annotation = next(a for a in typing.get_args(annotation) if typing.get_origin(a) is list)
+    action = typing.get_args(annotation)[0]
+    assert action.__value__.__metadata__[0].discriminator == "type"
     assert models.ApiExecutionResponse.model_fields["action"].discriminator == "type"
 
 

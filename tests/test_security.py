@@ -872,23 +872,14 @@ def prism() -> Iterator[dict[str, str]]:
         yield {name: stack.enter_context(run_prism(path)) for name, path in specs.items()}
 
 
-BODY_REFUSED = {"POST /planets", "PUT /planets/1"}
-"""Galaxy's Planet has a required, readOnly `id`: the generated model makes the caller send it and
-Prism refuses a readOnly property in a request body (400). Not a security matter: Prism reports a
-security violation (401) before any other, so a 400 here still means the credentials passed."""
-
-
 def _prism_accepted(result: Any, error: BaseException | None) -> None:
     """Prism accepted the request's credentials. A result; or a 500 whose every violation is in
     Prism's OWN mock response (Galaxy's recursive CelestialBody defeats Prism's generator; the
-    request was checked first); or, for `BODY_REFUSED`, a 400 (never a 401)."""
+    request was checked first)."""
     if error is None:
         return
     response = getattr(error, "response", None)
     assert response is not None, error
-    request = f"{response.request.method} {response.request.url.path}"
-    if response.status_code == 400 and request in BODY_REFUSED:
-        return
     assert response.status_code == 500, error
     violations = response.json().get("validation", [])
     assert violations and all(v["location"][0] == "response" for v in violations), error
@@ -903,8 +894,9 @@ async def _call(make: Callable[[Any], Any], client: Any) -> tuple[Any, BaseExcep
 
 
 GALAXY_CALLS: dict[str, Callable[[Any], Any]] = {  # every operationId with a security requirement
-    "createPlanet": lambda c: c.planets.create(id=1, name="Mars", type="terrestrial"),
-    "updatePlanet": lambda c: c.planets.update(1, id=1, name="Mars", type="terrestrial"),
+    # Planet's `id` is readOnly: the server's to set, so it is no argument (and not required).
+    "createPlanet": lambda c: c.planets.create(name="Mars", type="terrestrial"),
+    "updatePlanet": lambda c: c.planets.update(1, name="Mars", type="terrestrial"),
     "deletePlanet": lambda c: c.planets.delete(1),
     "uploadImage": lambda c: c.planets.upload_image(1, image=PNG),
     "createCelestialBody": lambda c: c.celestial_bodies.create(body={"id": 2, "name": "Luna", "type": "moon"}),
@@ -1005,11 +997,8 @@ async def test_galaxy_without_credentials_fails_before_sending(
     async with httpx.AsyncClient(base_url=prism["galaxy"]) as raw:
         assert (await raw.delete("/planets/1")).status_code == 401
         assert (await raw.get("/me", headers={"Cookie": "api_key=ck"})).status_code == 401
-        # BODY_REFUSED: the body the client sends for createPlanet is refused (400), but a missing
-        # credential is reported first (401), so the 400 the Prism tests accept means auth passed.
-        planet = {"id": 1, "name": "Mars", "type": "terrestrial"}
+        planet = {"name": "Mars", "type": "terrestrial"}
         assert (await raw.post("/planets", json=planet)).status_code == 401
-        assert (await raw.post("/planets", json=planet, headers={"Authorization": "Bearer x"})).status_code == 400
 
 
 @pytest.mark.slow

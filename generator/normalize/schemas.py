@@ -316,7 +316,16 @@ class SchemaNormalizer:
                 )
                 for prop, sub in properties.items()
             }
-            required = [r for r in schema.get("required", []) if r in properties]
+            # readOnly/writeOnly fields travel one way only, so one shared model cannot require them
+            one_way = {
+                p
+                for p, sub in properties.items()
+                if isinstance(sub, dict)
+                and (sub.get("readOnly") is True or sub.get("writeOnly") is True)
+            }
+            required = [
+                r for r in schema.get("required", []) if r in properties and r not in one_way
+            ]
             if required:
                 out["required"] = required
         extra = schema.get("additionalProperties")
