@@ -711,7 +711,7 @@ def _enum_literal(value: Any) -> str | None:
         return repr(value)
     if isinstance(value, str):
         return names.literal(value)
-    if isinstance(value, int):
+    if isinstance(value, int) and -(2**63) <= value < 2**63:  # mypy cannot type larger literals
         return str(value)
     return None
 
