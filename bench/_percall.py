@@ -11,7 +11,9 @@ medians/minimums in microseconds for:
 * ``raw``: the same request (method, path, headers, body, replayed from what the server
   saw) with a plain ``httpx.Client`` + ``raise_for_status()`` + ``.json()``;
 * ``raw_model``: ``raw`` plus ``Model.model_validate(data)`` of the generated response
-  model (what a hand-written typed client would do).
+  model (what a hand-written typed client would do);
+* ``generated_inproc`` / ``raw_inproc``: the first two over ``httpx.MockTransport`` (no
+  socket, no server): each client's own cost per call.
 
 Calls are interleaved in blocks so drift (CPU frequency, the server) hits all sides equally.
 """
@@ -75,6 +77,33 @@ def main() -> None:
         return model.model_validate(r.json())
 
     sides = {"generated": generated, "raw": raw_call, "raw_model": raw_model}
+
+    # The same two clients over an in-process transport (httpx.MockTransport): no socket, no
+    # server, so what remains is each client's own cost per call.
+    body = httpx.get(f"{args.base_url}/__body__").content
+    ctype = {"Content-Type": "application/json"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=ctype, content=body)
+
+    try:
+        mock_client = getattr(pkg, args.client)(
+            api_key=args.api_key, base_url=args.base_url,
+            http_client=httpx.Client(base_url=args.base_url, transport=httpx.MockTransport(handler)))
+    except TypeError:  # no injectable http_client: loopback figures only
+        mock_client = None
+    if mock_client is not None:
+        mock_raw = httpx.Client(base_url=args.base_url, transport=httpx.MockTransport(handler))
+
+        def generated_mock() -> object:
+            return call(mock_client)
+
+        def raw_mock() -> object:
+            r = mock_raw.request(seen["method"], seen["path"], headers=headers, content=content)
+            r.raise_for_status()
+            return r.json()
+
+        sides.update(generated_inproc=generated_mock, raw_inproc=raw_mock)
     for fn in sides.values():  # warm up: connections, caches, pydantic validators
         _timed(fn, 200)
     samples: dict[str, list[int]] = {k: [] for k in sides}

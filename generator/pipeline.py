@@ -46,11 +46,15 @@ def generate_files(config: ClientConfig) -> Generated:
     """Every file of the package, formatted, in memory (nothing written)."""
     from .formatting import format_files
     from .models import render_models
-    from .render import render_package
+    from .render import render_package, runtime_files
 
     api, spec = _build(config)
     files = render_package(api, render_models(api))
-    return Generated(config, api, format_files(files), spec.sources)
+    # The runtime ships black-formatted (a test checks it): formatting it again changes nothing.
+    runtime = {f"{api.package}/{name}" for name in runtime_files()}
+    formatted = format_files({path: text for path, text in files.items() if path not in runtime})
+    files = {path: formatted.get(path, text) for path, text in files.items()}
+    return Generated(config, api, files, spec.sources)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ The output (``models``) is plain JSON Schema in which every ``$ref`` points to
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -103,9 +104,9 @@ class SchemaNormalizer:
 
     def normalize(self, schema: Any, hint: str, pointer: str) -> dict[str, Any]:
         """Normalize an operation-level schema; objects in it are hoisted under ``hint``."""
-        before = set(self.models)
+        count = len(self.models)  # models are only ever appended: the new ones come after
         out = self._norm(schema, hint, pointer, 0)
-        self._settle([out, *(model for name, model in self.models.items() if name not in before)])
+        self._settle([out, *itertools.islice(self.models.values(), count, None)])
         return out
 
     def open_enums(self) -> None:
