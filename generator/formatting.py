@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .cache import cache_root
 from .errors import ClientgenError
 
 _LINE_LENGTH = 100
@@ -45,17 +46,9 @@ _MODE: Any = None
 _PARALLEL_MIN_CHARS = 300_000
 
 
-def cache_dir() -> Path:
-    root = os.environ.get("CLIENTGEN_CACHE_DIR")
-    if root:
-        return Path(root)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "clientgen" / "black"
-
-
 def _cache_path(source: str) -> Path:
     key = hashlib.sha256(_SALT + source.encode("utf-8")).hexdigest()
-    return cache_dir() / key[:2] / key
+    return cache_root() / "black" / key[:2] / key
 
 
 def _read(path: Path) -> str | None:
@@ -75,7 +68,7 @@ def _black_format(source: str) -> str:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return black.format_str(source, mode=_MODE)
+        return str(black.format_str(source, mode=_MODE))
     finally:
         if enabled:
             gc.enable()
@@ -101,11 +94,11 @@ def format_python(source: str, *, name: str = "<generated>") -> str:
 
 def cached_text(kind: str, key: str) -> str | None:
     """A cache entry of another stage (``kind``: a folder name), or ``None``."""
-    return _read(cache_dir() / kind / key[:2] / key)
+    return _read(cache_root() / kind / key[:2] / key)
 
 
 def store_text(kind: str, key: str, text: str) -> None:
-    _store(cache_dir() / kind / key[:2] / key, text)
+    _store(cache_root() / kind / key[:2] / key, text)
 
 
 def _store(path: Path, text: str) -> None:

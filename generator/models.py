@@ -122,7 +122,7 @@ def _dmcg_version() -> str:
             pass
     from datamodel_code_generator import get_version
 
-    return get_version()
+    return str(get_version())
 
 
 # --------------------------------------------------------------------------- field names

@@ -210,7 +210,7 @@ def qualify_builtins(view: MethodView, shadowed: frozenset[str]) -> MethodView:
 
 def model_names_used(texts: list[str], model_names: set[str]) -> list[str]:
     """Model classes named in annotations and expressions, sorted."""
-    used = set()
+    used: set[str] = set()
     for text in texts:
         used.update(n for n in _NAME.findall(_strip_strings(text)) if n in model_names)
     return sorted(used)

@@ -133,8 +133,8 @@ def write_package(output: Path, files: dict[str, str]) -> list[Change]:
             shutil.copytree(output, staging, dirs_exist_ok=True, symlinks=True)
         else:  # mkdtemp made it private; a new output folder gets the usual permissions
             os.chmod(staging, 0o777 & ~_umask())
-        for path in stale:
-            _remove(staging, path)
+        for entry in stale:
+            _remove(staging, entry)
         for path, data in encoded.items():
             _write(staging, relative[path], data)
         (staging / MANIFEST).write_bytes(manifest_text.encode("utf-8"))
@@ -238,4 +238,4 @@ def _exchange(a: Path, b: Path) -> bool:
     ]
     renameat2.restype = ctypes.c_int
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    return bool(result == 0)

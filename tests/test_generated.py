@@ -101,3 +101,11 @@ def test_each_package_builds_installs_and_imports_in_a_fresh_venv(tmp_path: Path
 def test_manifest_is_present() -> None:
     for config in CONFIGS:
         assert (config.output / MANIFEST).is_file()
+
+
+@pytest.mark.slow
+def test_clientgen_itself_passes_mypy_strict() -> None:
+    result = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "generator"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

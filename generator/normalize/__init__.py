@@ -24,7 +24,8 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
     document = spec.document
     file = str(spec.path)
     resolver = RefResolver(document, file)
-    info = document.get("info") if isinstance(document.get("info"), dict) else {}
+    raw_info = document.get("info")
+    info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
     schemas = SchemaNormalizer(resolver, file)
     raw_schemes = (document.get("components") or {}).get("securitySchemes") or {}
     resolved_schemes = {
