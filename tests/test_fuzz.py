@@ -275,7 +275,7 @@ def test_random_specs_generate_working_packages_or_clear_errors(
     assert not Path("/tmp/clientgen-fuzz-PWNED").exists()
 
     script = textwrap.dedent("""
-        import importlib, inspect, sys
+        import functools, importlib, inspect, sys
         from pathlib import Path
         for folder, package in [line.split("\\t") for line in sys.stdin.read().splitlines()]:
             sys.path.insert(0, folder)
@@ -285,7 +285,7 @@ def test_random_specs_generate_working_packages_or_clear_errors(
                 importlib.import_module(name)
             client = getattr(module, module.__all__[0])(base_url="http://127.0.0.1:9", max_retries=0)
             for attr, prop in vars(type(client)).items():
-                if isinstance(prop, property):
+                if isinstance(prop, (property, functools.cached_property)):
                     resource = getattr(client, attr)
                     for name, method in vars(type(resource)).items():
                         if inspect.isfunction(method) and not name.startswith("_"):

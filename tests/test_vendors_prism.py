@@ -8,6 +8,7 @@ presence of credentials) and answers 4xx when anything is off, which the client 
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import sys
 from collections.abc import Callable, Iterator
@@ -175,7 +176,8 @@ def test_prism_rejects_a_wrong_body(prism_urls: dict[str, str]) -> None:
 
 
 def _resources(client: Any) -> list[str]:
-    return [n for n in dir(type(client)) if isinstance(getattr(type(client), n), property)]
+    kinds = (property, functools.cached_property)
+    return [n for n in dir(type(client)) if isinstance(getattr(type(client), n), kinds)]
 
 
 def _only_method(resource: Any) -> str:

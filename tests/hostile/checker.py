@@ -11,6 +11,7 @@ failures (empty when the case passed).
 from __future__ import annotations
 
 import ast
+import functools
 import asyncio
 import datetime
 import importlib
@@ -131,7 +132,7 @@ def methods(resource: Any) -> list[tuple[Any, str]]:
 def client_methods(client: Any) -> list[tuple[Any, str]]:
     found = []
     for name, value in vars(type(client)).items():
-        if isinstance(value, property):
+        if isinstance(value, (property, functools.cached_property)):  # the resources
             found += methods(getattr(client, name))
     return found
 

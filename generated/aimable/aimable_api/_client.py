@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Mapping
 
 import httpx
 
 from ._auth import ApiKeyAuth, AuthScheme, BearerAuth, Credential
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
 from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
-from .resources.executions import AsyncExecutionsResource, ExecutionsResource
+
+if TYPE_CHECKING:  # resources (and the models they use) load on first use: a fast import
+    from .resources.executions import AsyncExecutionsResource, ExecutionsResource
 
 __all__ = ["Aimable", "AsyncAimable"]
 
@@ -58,9 +61,11 @@ class Aimable(SyncAPIClient):
             verify=verify,
         )
 
-    @property
+    @cached_property
     def executions(self) -> ExecutionsResource:
         """Operations on executions."""
+        from .resources.executions import ExecutionsResource
+
         return ExecutionsResource(self)
 
 
@@ -100,7 +105,9 @@ class AsyncAimable(AsyncAPIClient):
             verify=verify,
         )
 
-    @property
+    @cached_property
     def executions(self) -> AsyncExecutionsResource:
         """Operations on executions."""
+        from .resources.executions import AsyncExecutionsResource
+
         return AsyncExecutionsResource(self)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Mapping
 
 import httpx
 
 from ._auth import AuthScheme, BearerAuth, Credential
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
 from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
-from .resources.run import AsyncRunResource, RunResource
+
+if TYPE_CHECKING:  # resources (and the models they use) load on first use: a fast import
+    from .resources.run import AsyncRunResource, RunResource
 
 __all__ = ["Autotab", "AsyncAutotab"]
 
@@ -60,9 +63,11 @@ class Autotab(SyncAPIClient):
             verify=verify,
         )
 
-    @property
+    @cached_property
     def run(self) -> RunResource:
         """Operations on run."""
+        from .resources.run import RunResource
+
         return RunResource(self)
 
 
@@ -105,7 +110,9 @@ class AsyncAutotab(AsyncAPIClient):
             verify=verify,
         )
 
-    @property
+    @cached_property
     def run(self) -> AsyncRunResource:
         """Operations on run."""
+        from .resources.run import AsyncRunResource
+
         return AsyncRunResource(self)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Mapping
 
 import httpx
 
@@ -10,7 +11,9 @@ from ._auth import ApiKeyAuth, AuthScheme, Credential
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
 from ._payload import client_param
 from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
-from .resources.projects import AsyncProjectsResource, ProjectsResource
+
+if TYPE_CHECKING:  # resources (and the models they use) load on first use: a fast import
+    from .resources.projects import AsyncProjectsResource, ProjectsResource
 
 __all__ = ["Intuned", "AsyncIntuned"]
 
@@ -63,9 +66,11 @@ class Intuned(SyncAPIClient):
         )
         self.workspace_id = client_param(workspace_id, "workspace_id", "INTUNED_WORKSPACE_ID")
 
-    @property
+    @cached_property
     def projects(self) -> ProjectsResource:
         """Operations on projects."""
+        from .resources.projects import ProjectsResource
+
         return ProjectsResource(self)
 
 
@@ -110,7 +115,9 @@ class AsyncIntuned(AsyncAPIClient):
         )
         self.workspace_id = client_param(workspace_id, "workspace_id", "INTUNED_WORKSPACE_ID")
 
-    @property
+    @cached_property
     def projects(self) -> AsyncProjectsResource:
         """Operations on projects."""
+        from .resources.projects import AsyncProjectsResource
+
         return AsyncProjectsResource(self)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Mapping
 
 import httpx
 
 from ._auth import AuthScheme, Credential, OAuth2Auth
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
 from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
-from .resources.functions import AsyncFunctionsResource, FunctionsResource
+
+if TYPE_CHECKING:  # resources (and the models they use) load on first use: a fast import
+    from .resources.functions import AsyncFunctionsResource, FunctionsResource
 
 __all__ = ["Notte", "AsyncNotte"]
 
@@ -72,9 +75,11 @@ class Notte(SyncAPIClient):
             verify=verify,
         )
 
-    @property
+    @cached_property
     def functions(self) -> FunctionsResource:
         """Functions management (create, delete, list, etc.)"""
+        from .resources.functions import FunctionsResource
+
         return FunctionsResource(self)
 
 
@@ -123,7 +128,9 @@ class AsyncNotte(AsyncAPIClient):
             verify=verify,
         )
 
-    @property
+    @cached_property
     def functions(self) -> AsyncFunctionsResource:
         """Functions management (create, delete, list, etc.)"""
+        from .resources.functions import AsyncFunctionsResource
+
         return AsyncFunctionsResource(self)

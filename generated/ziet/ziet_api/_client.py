@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Mapping
 
 import httpx
 
 from ._auth import ApiKeyAuth, AuthScheme, Credential
 from ._base_client import DEFAULT_MAX_RETRIES, AsyncAPIClient, SyncAPIClient
 from ._types import NOT_GIVEN, Cert, NotGiven, Timeout, Verify
-from .resources.runs import AsyncRunsResource, RunsResource
+
+if TYPE_CHECKING:  # resources (and the models they use) load on first use: a fast import
+    from .resources.runs import AsyncRunsResource, RunsResource
 
 __all__ = ["Ziet", "AsyncZiet"]
 
@@ -63,9 +66,11 @@ class Ziet(SyncAPIClient):
             verify=verify,
         )
 
-    @property
+    @cached_property
     def runs(self) -> RunsResource:
         """Execute agents"""
+        from .resources.runs import RunsResource
+
         return RunsResource(self)
 
 
@@ -109,7 +114,9 @@ class AsyncZiet(AsyncAPIClient):
             verify=verify,
         )
 
-    @property
+    @cached_property
     def runs(self) -> AsyncRunsResource:
         """Execute agents"""
+        from .resources.runs import AsyncRunsResource
+
         return AsyncRunsResource(self)
