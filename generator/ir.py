@@ -82,7 +82,6 @@ class Parameter:
     description: str = ""
     client_param: str | None = None  # filled from this client attribute
     credential: str | None = None  # filled from this credential
-    style_explode: bool = True
     deprecated: bool = False
 
 
@@ -126,7 +125,6 @@ class Operation:
     security: tuple[tuple[str, ...], ...] | None  # None: no requirement declared anywhere
     idempotency_header: str | None
     deprecated: bool = False
-    example_args: tuple[tuple[str, str], ...] = ()  # (kwarg, python literal) for READMEs
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import jinja2
 from .paths import templates_dir
 from .ir import Api, AuthScheme, Resource, Server
 from .normalize import names
-from .normalize.names import SHADOWABLE_BUILTINS, comment, doc, literal, toml
+from .normalize.names import SHADOWABLE_BUILTINS, doc, literal, toml
 from .signatures import MethodView, method_view, model_names_used, qualify_builtins, walk
 
 
@@ -27,7 +27,6 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["literal"] = literal
     env.filters["doc"] = doc
-    env.filters["comment"] = comment
     env.filters["md"] = _markdown
     env.filters["md_block"] = _markdown_block
     env.filters["code"] = _code

@@ -225,11 +225,6 @@ def doc(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def comment(text: str) -> str:
-    """One line of ``text`` safe after a ``#`` (newlines folded, escapes as in :func:`doc`)."""
-    return " ".join(doc(text).split())
-
-
 def toml(text: str) -> str:
     r"""A TOML basic string that reads back as exactly ``text``.
 

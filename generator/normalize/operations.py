@@ -218,7 +218,6 @@ class OperationBuilder:
             description=str(param.get("description") or ""),
             client_param=client_param,
             credential=names.snake(credential) if isinstance(credential, str) else None,
-            style_explode=param.get("explode", param.get("style", "form") == "form") is not False,
             deprecated=bool(param.get("deprecated")),
         )
 
