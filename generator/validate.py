@@ -20,6 +20,7 @@ from openapi_spec_validator.validation.validators import SpecValidator
 
 from .errors import SpecError, pointer_from_parts
 from .load import LoadedSpec, line_of, parse_pointer, resolve_parts
+from .metaschemas import fast_schema_checker, structural_errors
 
 __all__ = ["validate_spec"]
 
@@ -64,9 +65,7 @@ def validate_spec(spec: LoadedSpec) -> None:
             "no 'paths': clientgen needs the API's operations (add 'paths: {}' if there are none)",
         )
 
-    finding = _best(
-        itertools.islice(validator_cls.schema_validator.iter_errors(document), _MAX_FINDINGS)
-    )
+    finding = _best(itertools.islice(structural_errors(validator_cls, document), _MAX_FINDINGS))
     if finding is not None:
         raise error_at(tuple(finding.absolute_path), _describe(finding))
 
@@ -247,7 +246,35 @@ def _located(base: type[keywords.KeywordValidator]) -> type[keywords.KeywordVali
                 setattr(error, _WHERE, prefix + tuple(error.absolute_path))
             yield error
 
-    return type(base.__name__, (base,), {"__call__": __call__})
+    members: dict[str, Any] = {"__call__": __call__}
+    if issubclass(base, keywords.SchemaValidator):
+        members.update(
+            __init__=_schema_validator_init(base), _get_schema_checker=_fast_checker(base)
+        )
+    return type(base.__name__, (base,), members)
+
+
+class _Seen(set[int]):
+    """The ids of visited schemas: openapi-spec-validator keeps them in lists and asks
+    ``in`` for every schema (quadratic); a set with ``append`` is a drop-in."""
+
+    append = set.add
+
+
+def _schema_validator_init(base: type[keywords.KeywordValidator]) -> Callable[..., None]:
+    def __init__(self: Any, registry: Any) -> None:
+        base.__init__(self, registry)
+        self.visited_schema_ids = _Seen()
+        self.meta_checked_schema_ids = _Seen()
+
+    return __init__
+
+
+def _fast_checker(base: type[keywords.KeywordValidator]) -> Callable[..., Any]:
+    def _get_schema_checker(self: Any, schema: Any, schema_value: Any) -> Any:
+        return fast_schema_checker(base._get_schema_checker(self, schema, schema_value))  # type: ignore[attr-defined]
+
+    return _get_schema_checker
 
 
 def _offline(base: type[SpecValidator]) -> type[SpecValidator]:
