@@ -1,4 +1,4 @@
-"""black, run in-process, with a content-hash cache so unchanged files cost nothing.
+"""black, with a content-hash cache so unchanged files cost nothing.
 
 Formatting is the most expensive stage on large specs; the cache (keyed by the
 source text, black's version and mode) makes regeneration of an unchanged spec and
@@ -6,9 +6,9 @@ source text, black's version and mode) makes regeneration of an unchanged spec a
 
 What is not cached is formatted with the cyclic garbage collector paused (black builds
 large cyclic trees, and collections kept rescanning them and the rest of the pipeline's
-heap: two to three times black's own time on big files, for the same output) and, when
-there is enough of it, by forked worker processes, biggest file first. Every file is
-formatted on its own by the same ``black.format_str`` call either way, so the output
+heap: two to three times black's own time on big files, for the same output) and, when the
+pipeline has helper processes (:mod:`generator.lanes`), by them, biggest file first. Every
+file is formatted on its own by the same ``black.format_str`` call either way, so the output
 does not depend on how many processes ran.
 """
 
@@ -17,13 +17,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import sys
-import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .cache import cache_root
 from .errors import ClientgenError
+from .chunks import join, split
+from .lanes import Job, Lanes
 
 _LINE_LENGTH = 100
 
@@ -40,10 +41,6 @@ def _black_version() -> str:
 
 _SALT = f"black {_black_version()} line-length={_LINE_LENGTH} target-versions=py310".encode()
 _MODE: Any = None
-
-#: Below this much unformatted source (about 8,000 lines), worker processes cost more than
-#: they save. ``CLIENTGEN_FORMAT_JOBS`` overrides the decision: 1 formats in-process.
-_PARALLEL_MIN_CHARS = 300_000
 
 
 def _cache_path(source: str) -> Path:
@@ -79,17 +76,8 @@ def _invalid(name: str, exc: object) -> ClientgenError:
 
 
 def format_python(source: str, *, name: str = "<generated>") -> str:
-    """``source`` formatted by black; the result is cached by content hash."""
-    cached = _cache_path(source)
-    hit = _read(cached)
-    if hit is not None:
-        return hit
-    try:
-        formatted = _black_format(source)
-    except Exception as exc:  # black raises InvalidInput and friends: a generator bug
-        raise _invalid(name, exc) from exc
-    _store(cached, formatted)
-    return formatted
+    """``source`` formatted by black; cached by content hash, whole and piece by piece."""
+    return format_files({name: source})[name]
 
 
 def cached_text(kind: str, key: str) -> str | None:
@@ -115,77 +103,96 @@ def _store(path: Path, text: str) -> None:
             pass
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
+def format_files(files: Mapping[str, str], lanes: Lanes | None = None) -> dict[str, str]:
     """Every ``.py`` file formatted; other files unchanged."""
-    out = dict(files)
-    todo: dict[str, Path] = {}
-    for path, text in files.items():
-        if path.endswith(".py") and text:
-            cached = _cache_path(text)
-            hit = _read(cached)
-            if hit is None:
-                todo[path] = cached
+    formatting = Formatting(lanes)
+    formatting.add(files)
+    return formatting.result()
+
+
+#: Pieces are sent to helpers in batches of about this much source (fewer round trips).
+_BATCH_CHARS = 40_000
+
+
+class Formatting:
+    """Files being formatted: cache hits at once, the rest by black piece by piece
+    (:mod:`.chunks`), in helpers when ``lanes`` has them (biggest first), so formatting
+    overlaps whatever the caller does next. A file whose pieces are all cached costs no black.
+    """
+
+    def __init__(self, lanes: Lanes | None = None) -> None:
+        self._lanes = lanes
+        self._done: dict[str, str] = {}
+        self._files: dict[str, tuple[str, list[str]]] = {}  # path ➜ source, its pieces
+        self._formatted: dict[str, str] = {}  # piece ➜ formatted piece
+        self._jobs: list[tuple[list[str], Job[list[tuple[str | None, str]]]]] = []
+
+    def add(self, files: Mapping[str, str]) -> None:
+        todo: list[str] = []
+        for path, text in files.items():
+            if not (path.endswith(".py") and text):
+                self._done[path] = text
+                continue
+            hit = _read(_cache_path(text))
+            if hit is not None:
+                self._done[path] = hit
+                continue
+            pieces = split(text)
+            self._files[path] = (text, pieces)
+            for piece in pieces:
+                if piece not in self._formatted:
+                    piece_hit = _read(_cache_path(piece))
+                    if piece_hit is None:
+                        todo.append(piece)
+                    self._formatted[piece] = piece_hit or ""
+        todo = sorted(set(todo), key=len, reverse=True)
+        for batch in _batches(todo):
+            if self._lanes is not None:
+                self._jobs.append((batch, self._lanes.submit(_format_pieces, batch)))
             else:
-                out[path] = hit
-    if not todo:
-        return out
-    order = sorted(todo, key=lambda p: len(files[p]), reverse=True)  # biggest first
-    results = _format_in_workers([files[p] for p in order])
-    if results is None:  # in-process
-        for path in order:
-            out[path] = format_python(files[path], name=path)
-        return out
-    for path, (formatted, error) in zip(order, results):
-        if formatted is None:
-            raise _invalid(path, error)
-        _store(todo[path], formatted)
-        out[path] = formatted
-    return out
+                self._jobs.append((batch, Job(_format_pieces, (batch,), None)))
+
+    def result(self) -> dict[str, str]:
+        """Every added file, formatted (waits for the helpers)."""
+        failed: dict[str, str] = {}
+        for batch, job in self._jobs:
+            for piece, (formatted, error) in zip(batch, job.result()):
+                if formatted is None:
+                    failed[piece] = error
+                else:
+                    _store(_cache_path(piece), formatted)
+                    self._formatted[piece] = formatted
+        self._jobs.clear()
+        for path, (source, pieces) in self._files.items():
+            bad = next((failed[p] for p in pieces if p in failed), None)
+            if bad is not None:
+                raise _invalid(path, bad)
+            formatted = join([self._formatted[p] for p in pieces])
+            _store(_cache_path(source), formatted)
+            self._done[path] = formatted
+        self._files.clear()
+        return dict(self._done)
 
 
-def _jobs(sources: list[str]) -> int:
-    """How many worker processes to format ``sources`` with (1: in-process)."""
-    if len(sources) < 2 or sys.platform != "linux" or threading.active_count() > 1:
-        return 1  # fork is the cheap start method, and it is only safe without threads
-    setting = os.environ.get("CLIENTGEN_FORMAT_JOBS", "").strip()
-    if setting:
+def _batches(pieces: list[str]) -> list[list[str]]:
+    """Consecutive runs of ``pieces`` of about ``_BATCH_CHARS`` each (a big piece alone)."""
+    batches: list[list[str]] = []
+    size = _BATCH_CHARS
+    for piece in pieces:
+        if size >= _BATCH_CHARS:
+            batches.append([])
+            size = 0
+        batches[-1].append(piece)
+        size += len(piece)
+    return batches
+
+
+def _format_pieces(pieces: list[str]) -> list[tuple[str | None, str]]:
+    """Each piece formatted, or ``None`` and black's complaint (reported with the file name)."""
+    out: list[tuple[str | None, str]] = []
+    for piece in pieces:
         try:
-            return max(1, min(int(setting), len(sources)))
-        except ValueError:
-            return 1
-    if sum(len(s) for s in sources) < _PARALLEL_MIN_CHARS:
-        return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, len(sources)))
-
-
-def _format_in_worker(source: str) -> tuple[str | None, str]:
-    try:
-        return _black_format(source), ""
-    except Exception as exc:  # reported by the parent, with the file's name
-        return None, str(exc)
-
-
-def _format_in_workers(sources: list[str]) -> list[tuple[str | None, str]] | None:
-    """``sources`` formatted by forked workers, in order; ``None`` to format in-process."""
-    jobs = _jobs(sources)
-    if jobs < 2:
-        return None
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    import black  # noqa: F401 - imported once here, inherited by the workers
-
-    gc.freeze()  # the workers share this heap copy-on-write: keep their collector off it
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return list(pool.map(_format_in_worker, sources))
-    except (BrokenProcessPool, OSError):  # no processes to be had: do it here
-        return None
-    finally:
-        gc.unfreeze()
+            out.append((_black_format(piece), ""))
+        except Exception as exc:
+            out.append((None, str(exc)))
+    return out

@@ -38,58 +38,15 @@ def render_models(api: Api) -> str:
     """Source of ``models.py`` for ``api``."""
     if not api.model_schemas:
         return _HEADER + "\n\nfrom __future__ import annotations\n\n__all__: list[str] = []\n"
-    document: dict[str, Any] = {
-        "openapi": "3.1.0",
-        "info": {"title": "models", "version": "0"},
-        "paths": {},
-        "components": {"schemas": api.model_schemas},
-    }
+    document = _document(api.model_schemas)
+    aliases = _field_names(api.model_schemas)
     # dmcg's output for the same input, options (this file) and dmcg version, when cached
-    key = _cache_key(document, _field_names(api.model_schemas))
+    key = _cache_key(document, aliases)
     cached = cached_text("models", key) or None
-    if cached is None:
-        from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            source = cached or generate(
-                json.dumps(document),
-                input_file_type=InputFileType.OpenAPI,
-                output_model_type=DataModelType.PydanticV2BaseModel,
-                target_python_version=PythonVersion.PY_310,
-                snake_case_field=True,
-                allow_population_by_field_name=True,
-                use_union_operator=True,
-                use_standard_collections=True,
-                enum_field_as_literal="all",
-                use_annotated=True,
-                field_constraints=True,
-                use_schema_description=True,
-                use_field_description=True,
-                disable_timestamp=True,
-                extra_fields="allow",
-                use_type_alias=True,
-                output_datetime_class="datetime",
-                formatters=["builtin"],
-                type_mappings=[
-                    "string+uri=string",
-                    "string+email=string",
-                    "string+uuid=string",
-                    "string+hostname=string",
-                    "string+ipv4=string",
-                    "string+ipv6=string",
-                    "string+uri-reference=string",
-                    "string+idn-email=string",
-                    "string+duration=string",
-                    "string+byte=string",
-                    "string+time=string",
-                    "string+password=string",
-                ],
-                use_double_quotes=True,
-                capitalise_enum_members=True,
-                custom_file_header=_HEADER,
-                aliases=_field_names(api.model_schemas),
-            )
+            source = cached or _run_dmcg(document, aliases)
         except Exception as exc:  # dmcg raises many types; all mean "could not model"
             raise ClientgenError(
                 f"datamodel-code-generator failed on the normalized schemas: {exc}"
@@ -101,6 +58,59 @@ def render_models(api: Api) -> str:
     source = _escape_unsafe(source)
     _check_declarations_once(source)
     return source
+
+
+def _document(schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
+def _run_dmcg(document: dict[str, Any], aliases: dict[str, str] | None) -> Any:
+    """dmcg with clientgen's options (part of the cache key: they are in this file)."""
+    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+
+    return generate(
+        json.dumps(document),
+        input_file_type=InputFileType.OpenAPI,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_310,
+        snake_case_field=True,
+        allow_population_by_field_name=True,
+        use_union_operator=True,
+        use_standard_collections=True,
+        enum_field_as_literal="all",
+        use_annotated=True,
+        field_constraints=True,
+        use_schema_description=True,
+        use_field_description=True,
+        disable_timestamp=True,
+        extra_fields="allow",
+        use_type_alias=True,
+        output_datetime_class="datetime",
+        formatters=["builtin"],
+        type_mappings=[
+            "string+uri=string",
+            "string+email=string",
+            "string+uuid=string",
+            "string+hostname=string",
+            "string+ipv4=string",
+            "string+ipv6=string",
+            "string+uri-reference=string",
+            "string+idn-email=string",
+            "string+duration=string",
+            "string+byte=string",
+            "string+time=string",
+            "string+password=string",
+        ],
+        use_double_quotes=True,
+        capitalise_enum_members=True,
+        custom_file_header=_HEADER,
+        aliases=aliases,
+    )
 
 
 def _cache_key(document: dict[str, Any], aliases: dict[str, str] | None) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from . import cache
@@ -13,6 +14,7 @@ from .write import Change, compare, write_package
 
 if TYPE_CHECKING:
     from .ir import Api
+    from .lanes import Job
     from .load import LoadedSpec
 
 # The stages are imported where they run: an up-to-date client (the output cache) then costs
@@ -43,18 +45,58 @@ def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
 
 
 def generate_files(config: ClientConfig) -> Generated:
-    """Every file of the package, formatted, in memory (nothing written)."""
-    from .formatting import format_files
-    from .models import render_models
-    from .render import render_package, runtime_files
+    """Every file of the package, formatted, in memory (nothing written).
 
-    api, spec = _build(config)
-    files = render_package(api, render_models(api))
-    # The runtime ships black-formatted (a test checks it): formatting it again changes nothing.
-    runtime = {f"{api.package}/{name}" for name in runtime_files()}
-    formatted = format_files({path: text for path, text in files.items() if path not in runtime})
+    With helper processes (:mod:`.lanes`: a big spec, several cores) the validator runs in
+    one while this process normalizes and renders, and black formats the rendered files while
+    datamodel-code-generator models the schemas; nothing is used before the validator has
+    accepted the spec, and a stage that trips over an invalid spec reports the validator's
+    finding instead. Without helpers the stages run one after the other.
+    """
+    from .formatting import Formatting
+    from .lanes import Lanes, helpers_for
+    from .load import load_spec
+
+    spec = load_spec(config.spec, config.overlays)
+    with Lanes(helpers_for(len(spec.source_text))) as lanes:
+        validated = lanes.submit(_validate, spec)
+        if not lanes.parallel:
+            validated.result()
+        with _validator_first(validated):
+            from .models import render_models
+            from .normalize import normalize
+            from .render import models_path, render_package, runtime_files
+
+            api = normalize(spec, config)
+            files = render_package(api, None)
+        # The runtime ships black-formatted (a test checks it): formatting it again changes nothing.
+        runtime = {f"{api.package}/{name}" for name in runtime_files()}
+        formatting = Formatting(lanes)
+        formatting.add({path: text for path, text in files.items() if path not in runtime})
+        with _validator_first(validated):
+            models = render_models(api)
+        validated.result()
+        formatting.add({models_path(api): models})
+        formatted = formatting.result()
     files = {path: formatted.get(path, text) for path, text in files.items()}
-    return Generated(config, api, files, spec.sources)
+    files[models_path(api)] = formatted[models_path(api)]
+    return Generated(config, api, dict(sorted(files.items())), spec.sources)
+
+
+@contextmanager
+def _validator_first(validated: Job[None]) -> Iterator[None]:
+    """Whatever goes wrong inside, the validator's finding about the spec is reported first."""
+    try:
+        yield
+    except Exception:
+        validated.result()
+        raise
+
+
+def _validate(spec: LoadedSpec) -> None:
+    from .validate import validate_spec
+
+    validate_spec(spec)
 
 
 @dataclass(frozen=True)

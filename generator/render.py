@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import jinja2
 
 from .paths import templates_dir
 from .ir import Api, AuthScheme, Resource, Server
+from .layout import lay_out, lay_out_import, lay_out_parameter
 from .normalize import names
 from .normalize.names import SHADOWABLE_BUILTINS, doc, literal, toml
 from .signatures import MethodView, method_view, model_names_used, qualify_builtins, walk
@@ -31,6 +33,10 @@ def _environment() -> jinja2.Environment:
     env.filters["md_block"] = _markdown_block
     env.filters["code"] = _code
     env.filters["wrap"] = _wrap
+    env.filters["lay_out"] = lambda expression, prefix, suffix, indent: lay_out(
+        prefix, expression, suffix, indent
+    )
+    env.filters["lay_out_parameter"] = lay_out_parameter
     env.filters["toml"] = toml  # not json.dumps: its surrogate pairs are not valid TOML
     return env
 
@@ -40,8 +46,9 @@ def runtime_files() -> dict[str, str]:
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(runtime.glob("_*.py"))}
 
 
-def render_package(api: Api, models_source: str) -> dict[str, str]:
-    """Relative path ➜ text of every file of the package (unformatted Python)."""
+def render_package(api: Api, models_source: str | None) -> dict[str, str]:
+    """Relative path ➜ text of every file of the package (unformatted Python); without
+    ``models_source``, every file but ``models.py`` (see :func:`models_path`)."""
     env = _environment()
     pkg = api.package
     views = _method_views(api)
@@ -56,14 +63,25 @@ def render_package(api: Api, models_source: str) -> dict[str, str]:
         f"{pkg}/resources/__init__.py": env.get_template("resources__init__.py.jinja").render(
             **context
         ),
-        f"{pkg}/models.py": models_source,
         f"{pkg}/py.typed": "",
     }
+    if models_source is not None:
+        files[models_path(api)] = models_source
     for name, text in runtime_files().items():
         files[f"{pkg}/{name}"] = text
     for resource in api.resources:
         files[f"{pkg}/resources/{resource.module}.py"] = _render_resource(api, resource, views)
     return files
+
+
+def _tuple(items: Iterable[str]) -> str:
+    """A tuple display of ``items`` (expressions): ``()``, ``(a,)``, ``(a, b)``."""
+    listed = list(items)
+    return "(" + ", ".join(listed) + ("," if len(listed) == 1 else "") + ")"
+
+
+def models_path(api: Api) -> str:
+    return f"{api.package}/models.py"
 
 
 def _method_views(api: Api) -> dict[str, list[MethodView]]:
@@ -105,7 +123,7 @@ def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]
     imports.append("from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper")
     imports.append("from .._types import NOT_GIVEN, Headers, NotGiven, Query, Timeout")
     if used_models:
-        imports.append(f"from ..models import {', '.join(used_models)}")
+        imports.append(lay_out_import("..models", used_models))
     imports += [
         "",
         "if TYPE_CHECKING:",
@@ -173,7 +191,14 @@ def _package_context(api: Api, views: dict[str, list[MethodView]]) -> dict[str, 
             if used
         ],
         "base_url_env": f"{api.env_prefix}_BASE_URL",
-        "schemes": [(s.key, _scheme_expr(s)) for s in api.schemes],
+        "schemes": [(literal(s.key), _scheme_expr(s)) for s in api.schemes],
+        "credential_specs": _tuple(
+            f"Credential({literal(c.name)}, env={literal(c.env)}, secret={c.secret})"
+            for c in api.credentials
+        ),
+        "credentials_expr": "{"
+        + ", ".join(f"{literal(c.name)}: {c.name}" for c in api.credentials)
+        + "}",
         "auth_imports": sorted(
             {"AuthScheme", "Credential", *(_scheme_class(s) for s in api.schemes)}
         ),

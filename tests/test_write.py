@@ -101,7 +101,7 @@ def test_a_late_failure_leaves_the_previous_output_intact(
         raise RuntimeError(f"simulated failure in {stage}")
 
     if stage == "formatter":
-        monkeypatch.setattr(formatting, "format_files", boom)
+        monkeypatch.setattr(formatting.Formatting, "result", boom)
     elif stage == "file-write":
         calls = []
         real = write._write

@@ -48,9 +48,7 @@ class Aimable(SyncAPIClient):
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_base_url=_BASE_URL_ENV,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             credential_specs=_CREDENTIALS,
             schemes=_SCHEMES,
             timeout=timeout,
@@ -92,9 +90,7 @@ class AsyncAimable(AsyncAPIClient):
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_base_url=_BASE_URL_ENV,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             credential_specs=_CREDENTIALS,
             schemes=_SCHEMES,
             timeout=timeout,

@@ -50,9 +50,7 @@ class Autotab(SyncAPIClient):
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_base_url=_BASE_URL_ENV,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             credential_specs=_CREDENTIALS,
             schemes=_SCHEMES,
             timeout=timeout,
@@ -97,9 +95,7 @@ class AsyncAutotab(AsyncAPIClient):
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_base_url=_BASE_URL_ENV,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             credential_specs=_CREDENTIALS,
             schemes=_SCHEMES,
             timeout=timeout,

@@ -53,9 +53,7 @@ class Ziet(SyncAPIClient):
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_base_url=_BASE_URL_ENV,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             credential_specs=_CREDENTIALS,
             schemes=_SCHEMES,
             timeout=timeout,
@@ -101,9 +99,7 @@ class AsyncZiet(AsyncAPIClient):
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_base_url=_BASE_URL_ENV,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             credential_specs=_CREDENTIALS,
             schemes=_SCHEMES,
             timeout=timeout,

@@ -23,10 +23,7 @@ _EXECUTIONS_START_STANDALONE = Endpoint[ExecutionEnvelope](
     method="POST",
     path="/v1/spaces/{space_id}/skills/{slug}/executions",
     result=ExecutionEnvelope,
-    security=(
-        ("bearerAuth",),
-        ("apiKeyAuth",),
-    ),
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     idempotency_header="Idempotency-Key",
     body_encoding="json",
 )

@@ -1,0 +1,122 @@
+"""Independent work side by side: forked helper processes, or inline when there are none.
+
+A cold generation of a big spec is mostly three independent costs: the validator (with its
+imports), datamodel-code-generator, and black. With helpers, the validator runs while the main
+process imports datamodel-code-generator, and black formats files while it models the
+schemas. Every job is a pure function of its arguments, so the output does not depend on how
+many helpers ran (a test compares both ways); without fork (not Linux, threads running, one
+core, a small spec) every job runs inline, at submission, in the same order.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Generic, TypeVar
+
+__all__ = ["Job", "Lanes", "helpers_for"]
+
+T = TypeVar("T")
+
+#: Below this much spec text, starting helpers costs more than it saves (the vendor specs).
+_MIN_SPEC_CHARS = 150_000
+
+
+def helpers_for(spec_chars: int) -> int:
+    """How many helper processes to use for a spec of ``spec_chars`` characters (0: inline).
+
+    ``CLIENTGEN_JOBS`` overrides the decision (``1``: no helpers, everything in-process).
+    """
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 0  # fork is the cheap start method, and it is only safe without threads
+    setting = os.environ.get("CLIENTGEN_JOBS", "").strip()
+    if setting:
+        try:
+            jobs = int(setting)
+        except ValueError:
+            jobs = 1
+        return max(0, jobs - 1) if jobs > 1 else 0
+    if spec_chars < _MIN_SPEC_CHARS:
+        return 0
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return min(cpus, 4) if cpus > 1 else 0
+
+
+class Job(Generic[T]):
+    """One submitted call; :meth:`result` returns its value or raises its exception."""
+
+    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...], future: Future[T] | None):
+        self._fn, self._args, self._future = fn, args, future
+        self._value: T | None = None
+        self._error: Exception | None = None
+        self._finished = False
+        if future is None:
+            self._run_here()
+
+    def _run_here(self) -> None:
+        try:
+            self._value = self._fn(*self._args)
+        except Exception as exc:  # raised again by result(), as a helper's would be
+            self._error = exc
+        self._finished = True
+
+    def result(self) -> T:
+        if not self._finished:
+            assert self._future is not None
+            try:
+                self._value = self._future.result()
+                self._finished = True
+            except (BrokenProcessPool, OSError):  # the helper died (e.g. killed): redo it here
+                self._run_here()
+            except Exception as exc:
+                self._error, self._finished = exc, True
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+
+class Lanes:
+    """A pool of forked helpers (``helpers`` > 0) or an inline runner (``helpers`` == 0)."""
+
+    def __init__(self, helpers: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        if helpers > 0:
+            import multiprocessing
+
+            gc.freeze()  # helpers share the parent's heap copy-on-write: keep collectors off it
+            self._pool = ProcessPoolExecutor(
+                max_workers=helpers, mp_context=multiprocessing.get_context("fork")
+            )
+
+    @property
+    def parallel(self) -> bool:
+        return self._pool is not None
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Job[T]:
+        """Run ``fn(*args)`` in a helper, or now when there is none (or the pool broke)."""
+        if self._pool is not None:
+            try:
+                return Job(fn, args, self._pool.submit(fn, *args))
+            except (BrokenProcessPool, OSError, RuntimeError):
+                self.close()
+        return Job(fn, args, None)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            gc.unfreeze()
+
+    def __enter__(self) -> Lanes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,135 @@
+"""generator.lanes: helper processes change how fast, never what.
+
+The command line runs in subprocesses (no test-runner threads: helpers need fork) with
+``CLIENTGEN_JOBS=1`` (everything in-process) and ``CLIENTGEN_JOBS=3`` (two helpers), each
+with its own empty cache, and the outputs must be byte for byte the same; broken specs must
+give the same one-line error either way.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.lanes import Job, Lanes, helpers_for
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _generate(
+    tmp: Path, jobs: int, spec: Path, *extra: str
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp / f"out-{jobs}"
+    env = dict(os.environ, CLIENTGEN_JOBS=str(jobs), CLIENTGEN_CACHE_DIR=str(tmp / f"cache-{jobs}"))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(spec),
+            "-o",
+            str(out),
+            "--package",
+            "lanes_api",
+            *extra,
+        ],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return done, out
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+SPECS = [
+    (
+        "notte",
+        REPO / "specs" / "notte.yaml",
+        ("--overlay", str(REPO / "specs" / "notte.overlay.yaml")),
+    )
+]
+if (CORPUS / "notte-full-openapi.json").exists():
+    SPECS.append(("notte-full", CORPUS / "notte-full-openapi.json", ()))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "spec", "extra"), SPECS, ids=[s[0] for s in SPECS])
+def test_helpers_give_the_same_bytes(
+    tmp_path: Path, name: str, spec: Path, extra: tuple[str, ...]
+) -> None:
+    alone, alone_out = _generate(tmp_path, 1, spec, *extra)
+    helped, helped_out = _generate(tmp_path, 3, spec, *extra)
+    assert alone.returncode == 0, alone.stderr
+    assert helped.returncode == 0, helped.stderr
+    assert alone.stderr == helped.stderr  # the same warnings, in the same order
+    tree = _tree(alone_out)
+    assert len(tree) > 15
+    assert _tree(helped_out) == tree
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "broken", ["param-without-in.yaml", "unresolved-path-param.yaml", "swagger2.yaml"]
+)
+def test_helpers_report_the_validators_error(tmp_path: Path, broken: str) -> None:
+    alone, alone_out = _generate(tmp_path, 1, HERE / "broken" / broken)
+    helped, helped_out = _generate(tmp_path, 3, HERE / "broken" / broken)
+    assert alone.returncode == helped.returncode == 1
+    assert helped.stderr == alone.stderr and helped.stderr.startswith("error: ")
+    assert not alone_out.exists() and not helped_out.exists()
+
+
+def _boom(text: str) -> str:
+    raise ValueError(text)
+
+
+def _exit_in_helper(parent: int) -> int:
+    if os.getpid() != parent:
+        os._exit(3)  # a helper killed mid-job
+    return 42
+
+
+def _double(x: int) -> int:
+    return 2 * x
+
+
+def test_a_job_returns_or_raises_the_same_in_a_helper_and_inline() -> None:
+    for helpers in (0, 2):
+        with Lanes(helpers) as lanes:
+            assert lanes.parallel is (helpers > 0)
+            assert [lanes.submit(_double, n).result() for n in range(5)] == [0, 2, 4, 6, 8]
+            with pytest.raises(ValueError, match="bad"):
+                lanes.submit(_boom, "bad").result()
+
+
+def test_a_job_whose_helper_dies_runs_again_here() -> None:
+    with Lanes(1) as lanes:
+        job: Job[int] = lanes.submit(_exit_in_helper, os.getpid())
+        assert job.result() == 42
+        assert lanes.submit(_double, 4).result() == 8  # the pool broke: inline from now on
+
+
+def test_helpers_are_used_for_big_specs_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLIENTGEN_JOBS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr("threading.active_count", lambda: 1)
+    assert helpers_for(10_000) == 0
+    assert helpers_for(1_000_000) == (2 if sys.platform == "linux" else 0)
+    monkeypatch.setenv("CLIENTGEN_JOBS", "1")
+    assert helpers_for(1_000_000) == 0
+    monkeypatch.setenv("CLIENTGEN_JOBS", "3")
+    assert helpers_for(10) == (2 if sys.platform == "linux" else 0)
