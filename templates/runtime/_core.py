@@ -18,7 +18,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urljoin
 
 import httpx
-from pydantic import BaseModel
 
 from ._auth import (
     CERT,
@@ -33,12 +32,15 @@ from ._auth import (
 )
 from ._encoding import (
     BodyParts,
+    HeaderMap,
     check_header,
     encode_body,
     encode_cookies,
     encode_headers,
     encode_query,
+    is_model,
     render_path,
+    set_headers,
 )
 from ._endpoint import Endpoint
 from ._exceptions import (
@@ -58,7 +60,7 @@ from ._retry import (
     is_retryable_status,
     retry_after,
 )
-from ._types import NOT_GIVEN, Cert, Headers, NotGiven, Query, Timeout, Verify
+from ._types import NOT_GIVEN, Cert, Headers, NotGiven, Query, Security, Timeout, Verify
 from ._version import __title__, __version__
 
 __all__ = [
@@ -96,7 +98,7 @@ class Call:
     method: str
     url: str
     query: list[tuple[str, str]]
-    headers: httpx.Headers
+    headers: HeaderMap
     cookies: dict[str, object]
     body: BodyParts
     timeout: httpx.Timeout
@@ -148,9 +150,12 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         )
         if self._secret_params:
             protect_httpx_logs(self._secrets)
-        self._default_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        self._default_headers.update(encode_headers(default_headers))
+        self._default_headers: HeaderMap = {}
+        set_headers(self._default_headers, {"User-Agent": USER_AGENT, "Accept": "application/json"})
+        set_headers(self._default_headers, encode_headers(default_headers))
         self._cert, self._verify = cert, verify
+        self._chosen_schemes: dict[Security, tuple[AuthScheme, ...] | None] = {}
+        """The schemes chosen for each security requirement seen (see `_schemes_for`)."""
         self._owns_http_client = http_client is None
         self._http = self._make_http_client() if http_client is None else http_client
 
@@ -204,6 +209,7 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         dropped, so the copy rebuilds them around itself.
         """
         clone = copy.copy(self)
+        clone._chosen_schemes = {}  # credentials or cert may change below
         cached = [
             n
             for n in vars(clone)
@@ -226,7 +232,7 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
             clone.max_retries = _check_max_retries(max_retries)
         clone._default_headers = dict(self._default_headers)
         if not isinstance(default_headers, NotGiven):
-            clone._default_headers.update(encode_headers(default_headers))
+            set_headers(clone._default_headers, encode_headers(default_headers))
         if not isinstance(cert, NotGiven):
             clone._cert = cert
         if not isinstance(verify, NotGiven):
@@ -252,28 +258,26 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         options: RequestOptions | None,
     ) -> Call:
         options = options or RequestOptions()
-        available = self._secrets.names() | ({CERT} if self._cert else set())
-        schemes = select_schemes(endpoint.security, self._schemes, available)
-        if schemes is None:
-            raise missing_credential_error(
-                type(self).__name__, endpoint.security, self._schemes, available, self._env_vars
-            )
+        schemes = self._schemes_for(endpoint)
         pairs = encode_query(query)
         if options.extra_query:
             extra = encode_query(options.extra_query)
             pairs = [pair for pair in pairs if pair[0] not in dict(extra)] + extra
-        merged = httpx.Headers(encode_headers(headers))
+        merged: HeaderMap = {}
+        if headers:
+            set_headers(merged, encode_headers(headers))
         if options.extra_headers:
-            merged.update(encode_headers(options.extra_headers))
+            set_headers(merged, encode_headers(options.extra_headers))
         idempotency_header = endpoint.idempotency_header or _IDEMPOTENCY_HEADER
-        if endpoint.idempotency_header and idempotency_header not in merged:
-            merged[idempotency_header] = str(uuid.uuid4())
+        if endpoint.idempotency_header and idempotency_header.lower() not in merged:
+            set_headers(merged, {idempotency_header: str(uuid.uuid4())})
         adapter = endpoint.body_adapter()
-        if adapter is not None and not isinstance(body, (NotGiven, BaseModel)) and body is not None:
-            body = adapter.validate_python(body)  # wrong types fail here, before sending
+        if adapter is not None and body is not None and not isinstance(body, NotGiven):
+            if not is_model(body):  # a model was validated when it was built
+                body = adapter.validate_python(body)  # wrong types fail here, before sending
         body_parts = encode_body(body, endpoint.body_encoding)
         if "content" in body_parts and "content-type" not in merged:
-            merged["Content-Type"] = "application/octet-stream"
+            merged["content-type"] = ("Content-Type", "application/octet-stream")
         method = endpoint.method.upper()
         timeout, max_retries = options.timeout, options.max_retries
         if not isinstance(max_retries, NotGiven):
@@ -289,22 +293,48 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
             timeout=self.timeout if isinstance(timeout, NotGiven) else httpx.Timeout(timeout),
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             schemes=schemes,
-            retryable=method in IDEMPOTENT_METHODS or idempotency_header in merged,
+            retryable=method in IDEMPOTENT_METHODS or idempotency_header.lower() in merged,
         )
+
+    def _schemes_for(self, endpoint: Endpoint[Any]) -> tuple[AuthScheme, ...]:
+        """The schemes `endpoint` uses with this client, or the error naming what is missing.
+
+        The choice depends only on the endpoint's security requirement and on which credentials
+        (and cert) the client holds, fixed at construction, so it is made once per requirement
+        (a handful per API); `_copy` starts afresh.
+        """
+        try:
+            schemes = self._chosen_schemes[endpoint.security]
+        except KeyError:
+            available = self._available_credentials()
+            schemes = select_schemes(endpoint.security, self._schemes, available)
+            self._chosen_schemes[endpoint.security] = schemes
+        if schemes is None:
+            available = self._available_credentials()
+            raise missing_credential_error(
+                type(self).__name__, endpoint.security, self._schemes, available, self._env_vars
+            )
+        return schemes
+
+    def _available_credentials(self) -> frozenset[str]:
+        return self._secrets.names() | ({CERT} if self._cert else set())
 
     def _build_request(self, call: Call, auth: AuthParts) -> httpx.Request:
         """One attempt's request: default headers, then auth, then the call's own headers."""
-        headers = httpx.Headers(self._default_headers)
-        headers.update({name: check_header(name, value) for name, value in auth.headers.items()})
-        headers.update(call.headers)
-        cookie = encode_cookies({**call.cookies, **auth.cookies})
-        if cookie and "cookie" not in headers:
-            headers["Cookie"] = cookie
+        headers = dict(self._default_headers)
+        if auth.headers:
+            set_headers(headers, {name: check_header(name, v) for name, v in auth.headers.items()})
+        headers.update(call.headers)  # keyed by lower-case name too: replaces any casing
+        if call.cookies or auth.cookies:
+            cookie = encode_cookies({**call.cookies, **auth.cookies})
+            if cookie and "cookie" not in headers:
+                headers["cookie"] = ("Cookie", cookie)
+        query = call.query + auth.query
         return self._http.build_request(
             call.method,
             call.url,
-            params=tuple(call.query + auth.query),
-            headers=headers,
+            params=tuple(query) if query else None,  # None: httpx skips re-parsing the URL
+            headers=list(headers.values()),
             timeout=call.timeout,
             **call.body,
         )
@@ -323,7 +353,7 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
             "POST",
             url,
             data=scheme.token_request_data(self._secrets),
-            headers={**self._default_headers},
+            headers=list(self._default_headers.values()),
             timeout=self.timeout,
         )
 
@@ -379,7 +409,7 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
 
     def _parser(self, call: Call, response: httpx.Response) -> Callable[[], Any]:
         """Parses the 2xx body on demand (at once, or when a raw response's `parse()` is called)."""
-        where = self._where(response.request)
+        where = functools.partial(self._where, response.request)  # redacting is for errors only
         return functools.partial(parse_result, call.endpoint, response, where)
 
     def _where(self, request: httpx.Request) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
 import threading
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import httpx
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["TokenCache", "read_token"]
 
@@ -23,9 +25,20 @@ class TokenCache:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.async_lock = asyncio.Lock()
+        self._async_lock: asyncio.Lock | None = None
         self._token: str | None = None
         self._stale_at = math.inf
+
+    @property
+    def async_lock(self) -> asyncio.Lock:
+        """Made on first use, so that sync clients never import asyncio (a slow import)."""
+        if self._async_lock is None:
+            with self.lock:
+                if self._async_lock is None:
+                    import asyncio
+
+                    self._async_lock = asyncio.Lock()
+        return self._async_lock
 
     @property
     def token(self) -> str | None:

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 import httpx
-from pydantic import ValidationError
+from pydantic_core import ValidationError  # pydantic.ValidationError, without pydantic's imports
 
 from ._endpoint import Endpoint
 from ._exceptions import APIResponseValidationError, APIStatusError, status_error_class
@@ -122,30 +122,35 @@ def _expect(result: object, kind: type[_ResponseT]) -> _ResponseT:
     return result
 
 
-def parse_result(endpoint: Endpoint[T], response: httpx.Response, where: str) -> T:
-    """Validate a 2xx body against the endpoint's declared result."""
+def parse_result(endpoint: Endpoint[T], response: httpx.Response, where: Callable[[], str]) -> T:
+    """Validate a 2xx body against the endpoint's declared result.
+
+    `where` describes the request for an error message; it is only called when there is one.
+    """
     result = endpoint.result
     if result is None:
         return cast(T, None)
     if result is bytes:
         return cast(T, response.content)
-    content_type = response.headers.get("content-type", "")
-    if result is str and "json" not in content_type:
+    if result is str and "json" not in response.headers.get("content-type", ""):
         return cast(T, response.text)
     adapter = endpoint.result_adapter()
+    content = response.content
+    blank = not content or content.isspace()  # `not content.strip()`, without a copy
     try:
-        if not response.content.strip():
+        if blank:
             return adapter.validate_python(None)
-        return adapter.validate_json(response.content)
+        return adapter.validate_json(content)
     except ValidationError as exc:
-        if not response.content.strip():
+        if blank:
             problem = "an empty body"
         elif any(error["type"] == "json_invalid" for error in exc.errors()):
+            content_type = response.headers.get("content-type", "")
             problem = f"a body that is not valid JSON (content-type {content_type or 'missing'})"
         else:
             name = getattr(result, "__name__", None) or repr(result)
             problem = f"a body that does not match {name}: {_summary(exc)}"
-        message = f"{where} returned {problem}"
+        message = f"{where()} returned {problem}"
         raise APIResponseValidationError(message, response=response, body=response.text) from None
 
 

@@ -7,7 +7,6 @@ attempt applies auth afresh, so a refreshed OAuth2 token is picked up.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Mapping
 from typing import TypeVar, cast
@@ -242,7 +241,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                     return response
             retries += 1
             self._log_retry(request, delay, retries, call.max_retries)
-            await asyncio.sleep(delay)
+            await _sleep(delay)
 
     async def _authorize(
         self, schemes: tuple[AuthScheme, ...]
@@ -271,3 +270,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             except httpx.TransportError as error:
                 raise self._connection_error(error, request) from error
             return self._store_token(cache, response, started)
+
+
+async def _sleep(seconds: float) -> None:
+    import asyncio  # here, not at the top: sync clients never need it, and it is a slow import
+
+    await asyncio.sleep(seconds)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import TypeAdapter
+from ._types import BodyEncoding, Security
 
-from ._types import BodyEncoding
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = ["Endpoint"]
 
@@ -29,7 +30,7 @@ class Endpoint(Generic[T]):
     path: str
     result: Any
     errors: Mapping[str, Any] = field(default_factory=dict)
-    security: tuple[tuple[str, ...], ...] = ()
+    security: Security = ()
     idempotency_header: str | None = None
     body_encoding: BodyEncoding | None = None
     success_statuses: tuple[str, ...] = ()
@@ -59,5 +60,8 @@ class Endpoint(Generic[T]):
     def _adapter(self, key: str, annotation: Any) -> TypeAdapter[Any]:
         adapter = self._adapters.get(key)
         if adapter is None:
+            # Imported on first use: pydantic's model machinery is most of a cold import.
+            from pydantic import TypeAdapter
+
             adapter = self._adapters[key] = TypeAdapter(annotation)
         return adapter

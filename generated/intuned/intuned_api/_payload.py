@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Protocol, TypeVar
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ._auth import SecretStore
 from ._exceptions import ConfigurationError, MissingCredentialError
 from ._types import NotGiven
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class _HasCredentials(Protocol):
@@ -24,7 +25,7 @@ class _HasCredentials(Protocol):
 
 __all__ = ["build_body", "client_param", "credential", "require", "server_url"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 V = TypeVar("V")
 
 

@@ -8,25 +8,41 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import json
 import re
+import sys
 from collections.abc import Mapping
-from typing import Any, Literal, TypedDict, get_args, get_origin
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    TypeGuard,
+    get_args,
+    get_origin,
+)
 from urllib.parse import quote
 
-from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from ._types import BodyEncoding, NotGiven
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 __all__ = [
     "BodyParts",
+    "HeaderMap",
     "check_header",
     "encode_body",
     "encode_cookies",
     "encode_headers",
     "encode_query",
+    "is_model",
     "render_path",
+    "set_headers",
     "to_jsonable",
 ]
 
@@ -43,21 +59,54 @@ class BodyParts(TypedDict, total=False):
     content: Any
 
 
+HeaderMap: TypeAlias = dict[str, tuple[str, str]]
+"""Headers by lower-case name: (name as given, value). Setting one replaces any other casing."""
+
+
+def set_headers(target: HeaderMap, headers: Mapping[str, str]) -> None:
+    """Put `headers` over `target`, case-insensitively, as `httpx.Headers.update` would."""
+    for name, value in headers.items():
+        key = name.lower()
+        target.pop(key, None)  # the new value goes last, as httpx orders it
+        target[key] = (name, value)
+
+
+def is_model(value: object) -> TypeGuard[BaseModel]:
+    """`isinstance(value, BaseModel)` without importing pydantic's models to find out.
+
+    No model can exist before `pydantic.main` is imported, and importing it costs more than
+    the rest of a client together, so calls that send no model never pay for it.
+    """
+    main = sys.modules.get("pydantic.main")
+    return main is not None and isinstance(value, main.BaseModel)
+
+
 def render_path(template: str, params: Mapping[str, object]) -> str:
     """Fill `{name}` placeholders, percent-encoding every character that could change the path."""
+    parts = _path_parts(template)
+    if len(parts) == 1:
+        return template
+    rendered = [parts[0]]
+    for i in range(1, len(parts), 2):
+        rendered += (_path_value(parts[i], params), parts[i + 1])
+    return "".join(rendered)
 
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in params:
-            raise ValueError(f"missing path parameter {name!r}")
-        value = _scalar(params[name])
-        if value == "":
-            raise ValueError(f"path parameter {name!r} must not be empty")
-        if value in (".", ".."):
-            return value.replace(".", "%2E")
-        return quote(value, safe="")
 
-    return _PLACEHOLDER.sub(replace, template)
+@functools.lru_cache(maxsize=1024)
+def _path_parts(template: str) -> tuple[str, ...]:
+    """Literal text and placeholder names, alternating (a template is parsed once, not per call)."""
+    return tuple(_PLACEHOLDER.split(template))
+
+
+def _path_value(name: str, params: Mapping[str, object]) -> str:
+    if name not in params:
+        raise ValueError(f"missing path parameter {name!r}")
+    value = _scalar(params[name])
+    if value == "":
+        raise ValueError(f"path parameter {name!r} must not be empty")
+    if value in (".", ".."):
+        return value.replace(".", "%2E")
+    return quote(value, safe="")
 
 
 def encode_query(query: Mapping[str, object] | None) -> list[tuple[str, str]]:
@@ -71,7 +120,7 @@ def encode_query(query: Mapping[str, object] | None) -> list[tuple[str, str]]:
 def _add_query(pairs: list[tuple[str, str]], key: str, value: object) -> None:
     if value is None or isinstance(value, NotGiven):
         return
-    if isinstance(value, BaseModel):
+    if is_model(value):
         value = to_jsonable(value)
     if isinstance(value, Mapping):
         for field_name, item in value.items():
@@ -149,7 +198,7 @@ def _with_tags(model: BaseModel, data: Any) -> Any:
 
 
 def _nested_tags(value: object, data: Any) -> Any:
-    if isinstance(value, BaseModel):
+    if is_model(value):
         return _with_tags(value, data)
     if isinstance(value, (list, tuple)) and isinstance(data, list):
         return [_nested_tags(item, dumped) for item, dumped in zip(value, data)]
@@ -163,7 +212,7 @@ def to_jsonable(value: object) -> Any:
 
     Entries of plain dicts that are `NOT_GIVEN` are left out, as they are for models.
     """
-    if isinstance(value, BaseModel):
+    if is_model(value):
         return _with_tags(value, value.model_dump(mode="json", by_alias=True, exclude_unset=True))
     if isinstance(value, Mapping):
         return {
@@ -191,7 +240,7 @@ def _form_value(value: object) -> str | list[str]:
 
 def _multipart(body: object) -> BodyParts:
     """Every field as a part (plain fields without a filename), so the body is always multipart."""
-    if isinstance(body, BaseModel):
+    if is_model(body):
         body = body.model_dump(by_alias=True, exclude_unset=True)
     if not isinstance(body, Mapping):
         raise TypeError(f"a multipart body must be an object, not {type(body).__name__}")

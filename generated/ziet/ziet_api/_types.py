@@ -17,6 +17,7 @@ __all__ = [
     "Headers",
     "NotGiven",
     "Query",
+    "Security",
     "Timeout",
     "Verify",
 ]
@@ -54,6 +55,9 @@ Cert: TypeAlias = str | tuple[str, str] | tuple[str, str, str | None]
 Verify: TypeAlias = bool | ssl.SSLContext
 
 BodyEncoding: TypeAlias = Literal["json", "form", "multipart", "binary"]
+
+Security: TypeAlias = tuple[tuple[str, ...], ...]
+"""An OR of ANDs of security scheme names; `()` means no auth."""
 
 FileContent: TypeAlias = IO[bytes] | bytes
 FileTypes: TypeAlias = (
