@@ -114,10 +114,12 @@ def generate_command(
     check: bool,
 ) -> None:
     """Generate one client from SPEC, or every client in [tool.clientgen]."""
+    from .lanes import Lanes, helpers_for
+
     stale = False
-    with _user_errors():
+    with _user_errors(), Lanes(helpers_for()) as lanes:
         for config in _configs(spec, output, package, env_prefix, version, overlays, only):
-            outcome = generate(config, check=check)
+            outcome = generate(config, check=check, lanes=lanes)
             changes = outcome.changes
             for warning in outcome.warnings:
                 click.echo(f"warning: {config.spec}: {visible(warning)}", err=True)

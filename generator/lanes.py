@@ -2,10 +2,10 @@
 
 A cold generation of a big spec is mostly three independent costs: the validator (with its
 imports), datamodel-code-generator, and black. With helpers, the validator runs while the main
-process imports datamodel-code-generator, and black formats files while it models the
-schemas. Every job is a pure function of its arguments, so the output does not depend on how
+process normalizes and renders, and black formats the rendered files while the main process
+models the schemas. Every job is a pure function of its arguments, so the output does not depend on how
 many helpers ran (a test compares both ways); without fork (not Linux, threads running, one
-core, a small spec) every job runs inline, at submission, in the same order.
+core) every job runs inline, at submission, in the same order.
 """
 
 from __future__ import annotations
@@ -15,20 +15,20 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Generic, TypeVar
+from concurrent.futures import BrokenExecutor, Future
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["Job", "Lanes", "helpers_for"]
 
 T = TypeVar("T")
 
-#: Below this much spec text, starting helpers costs more than it saves (the vendor specs).
-_MIN_SPEC_CHARS = 150_000
 
-
-def helpers_for(spec_chars: int) -> int:
-    """How many helper processes to use for a spec of ``spec_chars`` characters (0: inline).
+def helpers_for() -> int:
+    """How many helper processes to use (0: inline): one per CPU, at most four. Even a small
+    spec gains (the validator's imports alone take as long as modelling it).
 
     ``CLIENTGEN_JOBS`` overrides the decision (``1``: no helpers, everything in-process).
     """
@@ -41,8 +41,6 @@ def helpers_for(spec_chars: int) -> int:
         except ValueError:
             jobs = 1
         return max(0, jobs - 1) if jobs > 1 else 0
-    if spec_chars < _MIN_SPEC_CHARS:
-        return 0
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -74,7 +72,7 @@ class Job(Generic[T]):
             try:
                 self._value = self._future.result()
                 self._finished = True
-            except (BrokenProcessPool, OSError):  # the helper died (e.g. killed): redo it here
+            except (BrokenExecutor, OSError):  # the helper died (e.g. killed): redo it here
                 self._run_here()
             except Exception as exc:
                 self._error, self._finished = exc, True
@@ -84,30 +82,41 @@ class Job(Generic[T]):
 
 
 class Lanes:
-    """A pool of forked helpers (``helpers`` > 0) or an inline runner (``helpers`` == 0)."""
+    """A pool of forked helpers (``helpers`` > 0) or an inline runner (``helpers`` == 0).
+
+    Nothing is forked until the first job: a run that finds every client up to date (the
+    output cache) starts no process. One pool serves every client of a run, so the helpers
+    import the validator and black once.
+    """
 
     def __init__(self, helpers: int) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        if helpers > 0:
-            import multiprocessing
-
-            gc.freeze()  # helpers share the parent's heap copy-on-write: keep collectors off it
-            self._pool = ProcessPoolExecutor(
-                max_workers=helpers, mp_context=multiprocessing.get_context("fork")
-            )
+        self._helpers = helpers
+        self._pool: ProcessPoolExecutor | None = None  # forked at the first submission
 
     @property
     def parallel(self) -> bool:
-        return self._pool is not None
+        return self._helpers > 0
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Job[T]:
         """Run ``fn(*args)`` in a helper, or now when there is none (or the pool broke)."""
-        if self._pool is not None:
+        if self._helpers > 0:
             try:
-                return Job(fn, args, self._pool.submit(fn, *args))
-            except (BrokenProcessPool, OSError, RuntimeError):
+                return Job(fn, args, self._started().submit(fn, *args))
+            except (BrokenExecutor, OSError, RuntimeError):
                 self.close()
+                self._helpers = 0
         return Job(fn, args, None)
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            gc.freeze()  # helpers share the parent's heap copy-on-write: keep collectors off it
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._helpers, mp_context=multiprocessing.get_context("fork")
+            )
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:

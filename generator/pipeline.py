@@ -14,7 +14,7 @@ from .write import Change, compare, write_package
 
 if TYPE_CHECKING:
     from .ir import Api
-    from .lanes import Job
+    from .lanes import Job, Lanes
     from .load import LoadedSpec
 
 # The stages are imported where they run: an up-to-date client (the output cache) then costs
@@ -44,40 +44,47 @@ def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
     return normalize(spec, config), spec
 
 
-def generate_files(config: ClientConfig) -> Generated:
+def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
     """Every file of the package, formatted, in memory (nothing written).
 
-    With helper processes (:mod:`.lanes`: a big spec, several cores) the validator runs in
-    one while this process normalizes and renders, and black formats the rendered files while
+    With helper processes (:mod:`.lanes`: several cores) the validator runs in one while this
+    process normalizes and renders, and black formats the rendered files while
     datamodel-code-generator models the schemas; nothing is used before the validator has
     accepted the spec, and a stage that trips over an invalid spec reports the validator's
     finding instead. Without helpers the stages run one after the other.
     """
+    if lanes is None:
+        from .lanes import Lanes, helpers_for
+
+        with Lanes(helpers_for()) as own:
+            return _generate_files(config, own)
+    return _generate_files(config, lanes)
+
+
+def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     from .formatting import Formatting
-    from .lanes import Lanes, helpers_for
     from .load import load_spec
 
     spec = load_spec(config.spec, config.overlays)
-    with Lanes(helpers_for(len(spec.source_text))) as lanes:
-        validated = lanes.submit(_validate, spec)
-        if not lanes.parallel:
-            validated.result()
-        with _validator_first(validated):
-            from .models import render_models
-            from .normalize import normalize
-            from .render import models_path, render_package, runtime_files
-
-            api = normalize(spec, config)
-            files = render_package(api, None)
-        # The runtime ships black-formatted (a test checks it): formatting it again changes nothing.
-        runtime = {f"{api.package}/{name}" for name in runtime_files()}
-        formatting = Formatting(lanes)
-        formatting.add({path: text for path, text in files.items() if path not in runtime})
-        with _validator_first(validated):
-            models = render_models(api)
+    validated = lanes.submit(_validate, spec)
+    if not lanes.parallel:
         validated.result()
-        formatting.add({models_path(api): models})
-        formatted = formatting.result()
+    with _validator_first(validated):
+        from .models import render_models
+        from .normalize import normalize
+        from .render import models_path, render_package, runtime_files
+
+        api = normalize(spec, config)
+        files = render_package(api, None)
+    # The runtime ships black-formatted (a test checks it): formatting it again changes nothing.
+    runtime = {f"{api.package}/{name}" for name in runtime_files()}
+    formatting = Formatting(lanes)
+    formatting.add({path: text for path, text in files.items() if path not in runtime})
+    with _validator_first(validated):
+        models = render_models(api)
+    validated.result()
+    formatting.add({models_path(api): models})
+    formatted = formatting.result()
     files = {path: formatted.get(path, text) for path, text in files.items()}
     files[models_path(api)] = formatted[models_path(api)]
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
@@ -105,14 +112,15 @@ class Outcome:
     warnings: tuple[str, ...]
 
 
-def generate(config: ClientConfig, *, check: bool = False) -> Outcome:
+def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None = None) -> Outcome:
     """Generate one client; with ``check``, only report what would change.
 
-    An unchanged spec through an unchanged generator comes from the output cache.
+    An unchanged spec through an unchanged generator comes from the output cache. ``lanes``:
+    helper processes to share with other clients (by default the run starts its own).
     """
     output = cache.lookup(config)
     if output is None:
-        generated = generate_files(config)
+        generated = generate_files(config, lanes)
         output = cache.CachedOutput(generated.files, generated.api.warnings)
         cache.store(config, generated.inputs, output)
     write = compare if check else write_package

@@ -52,9 +52,9 @@ def _pipeline_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
     real = pipeline.generate_files
 
-    def counting(config):  # type: ignore[no-untyped-def]
+    def counting(config, lanes=None):  # type: ignore[no-untyped-def]
         runs.append(1)
-        return real(config)
+        return real(config, lanes)
 
     monkeypatch.setattr(pipeline, "generate_files", counting)
     return runs

@@ -123,13 +123,18 @@ def test_a_job_whose_helper_dies_runs_again_here() -> None:
         assert lanes.submit(_double, 4).result() == 8  # the pool broke: inline from now on
 
 
-def test_helpers_are_used_for_big_specs_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_helper_per_cpu_unless_told_or_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    linux = sys.platform == "linux"
     monkeypatch.delenv("CLIENTGEN_JOBS", raising=False)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr("threading.active_count", lambda: 1)
-    assert helpers_for(10_000) == 0
-    assert helpers_for(1_000_000) == (2 if sys.platform == "linux" else 0)
+    for cpus, expected in ((1, 0), (2, 2), (16, 4)):
+        monkeypatch.setattr(
+            os, "sched_getaffinity", lambda pid, n=cpus: set(range(n)), raising=False
+        )
+        assert helpers_for() == (expected if linux else 0)
     monkeypatch.setenv("CLIENTGEN_JOBS", "1")
-    assert helpers_for(1_000_000) == 0
+    assert helpers_for() == 0
     monkeypatch.setenv("CLIENTGEN_JOBS", "3")
-    assert helpers_for(10) == (2 if sys.platform == "linux" else 0)
+    assert helpers_for() == (2 if linux else 0)
+    monkeypatch.setattr("threading.active_count", lambda: 2)  # forking with threads is unsafe
+    assert helpers_for() == 0
