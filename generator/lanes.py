@@ -81,6 +81,15 @@ class Job(Generic[T]):
         return self._value  # type: ignore[return-value]
 
 
+def _yield_to_the_main_process() -> None:
+    """Helpers run at a lower priority: the main process holds the longest chain of work
+    (modelling), and the helpers' jobs fill the time it leaves."""
+    try:
+        os.nice(5)
+    except OSError:
+        pass
+
+
 class Lanes:
     """A pool of forked helpers (``helpers`` > 0) or an inline runner (``helpers`` == 0).
 
@@ -114,7 +123,9 @@ class Lanes:
 
             gc.freeze()  # helpers share the parent's heap copy-on-write: keep collectors off it
             self._pool = ProcessPoolExecutor(
-                max_workers=self._helpers, mp_context=multiprocessing.get_context("fork")
+                max_workers=self._helpers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_yield_to_the_main_process,
             )
         return self._pool
 

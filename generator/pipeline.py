@@ -64,7 +64,10 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
 def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     from .formatting import Formatting
     from .load import load_spec
+    from .models import preload
 
+    if lanes.parallel:
+        preload()  # before the helpers fork: the validator's helper shares pydantic with it
     spec = load_spec(config.spec, config.overlays)
     validated = lanes.submit(_validate, spec)
     if not lanes.parallel:
