@@ -110,8 +110,9 @@ def format_files(files: Mapping[str, str], lanes: Lanes | None = None) -> dict[s
     return formatting.result()
 
 
-#: Pieces are sent to helpers in batches of about this much source (fewer round trips).
-_BATCH_CHARS = 40_000
+#: Pieces are sent to helpers in batches of about this much source: few round trips, and
+#: small enough to share the last file (the models, after datamodel-code-generator) evenly.
+_BATCH_CHARS = 12_000
 
 
 class Formatting:

@@ -66,10 +66,10 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     from .load import load_spec
     from .models import preload
 
-    if lanes.parallel:
-        preload()  # before the helpers fork: the validator's helper shares pydantic with it
     spec = load_spec(config.spec, config.overlays)
     validated = lanes.submit(_validate, spec)
+    if lanes.parallel:
+        preload()  # the biggest import, while a helper validates
     if not lanes.parallel:
         validated.result()
     with _validator_first(validated):
