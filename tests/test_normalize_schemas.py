@@ -280,7 +280,10 @@ def test_optional_tags_with_a_default_still_discriminate(unions: Generated) -> N
     models = unions.models
     assert models.GotoAction(url="u").type == "goto"  # standalone, the tag stays optional
     # the constant tag is always sent: a server needs it to tell the branches apart
-    assert sent(unions, models.GotoAction.model_validate({"url": "u"})) == {"url": "u", "type": "goto"}
+    assert sent(unions, models.GotoAction.model_validate({"url": "u"})) == {
+        "url": "u",
+        "type": "goto",
+    }
     parsed = models.Holder.model_validate(
         {"actions": [{"type": "click", "selector": "#a"}, {"type": "goto", "url": "u"}]}
     )
@@ -662,3 +665,49 @@ def _refs(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for item in node:
             yield from _refs(item)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
+    yield from _package("shared-properties.yaml", tmp_path_factory)
+
+
+def test_constraint_only_branches_keep_the_object_and_its_properties(shared: Generated) -> None:
+    lookup = shared.models.Lookup
+    assert set(lookup.model_fields) == {"email", "phone", "note"}
+    parsed = lookup.model_validate({"phone": "+1", "note": "call after 5"})
+    assert (parsed.phone, parsed.note, parsed.email) == ("+1", "call after 5", None)
+
+
+@pytest.mark.parametrize(
+    ("pet", "cls", "extra"),
+    [
+        ({"kind": "dog", "name": "Rex", "barks": True}, "PetDog", ("barks", True)),
+        ({"kind": "cat", "name": "Tom", "meows": False}, "PetCat", ("meows", False)),
+    ],
+)
+def test_shared_properties_reach_every_branch_of_the_union(
+    shared: Generated, pet: dict[str, Any], cls: str, extra: tuple[str, Any]
+) -> None:
+    parsed = TypeAdapter(shared.models.Pet).validate_python(pet)
+    assert type(parsed).__name__ == cls
+    assert parsed.name == pet["name"] and getattr(parsed, extra[0]) == extra[1]
+    with pytest.raises(ValidationError):  # the shared required property is required everywhere
+        TypeAdapter(shared.models.Pet).validate_python(
+            {k: v for k, v in pet.items() if k != "name"}
+        )
+
+
+def test_the_operation_returns_the_merged_branch(shared: Generated) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert json.loads(request.content) == {"email": "a@b.c"}
+        return httpx.Response(200, json={"kind": "cat", "name": "Tom", "meows": True})
+
+    transport = httpx.MockTransport(handler)
+    client = shared.client_class(
+        base_url="http://test", http_client=httpx.Client(transport=transport)
+    )
+    resource = next(iter(walk(shared.api.resources)))
+    method = getattr(getattr(client, resource.attr), resource.operations[0].method_name)
+    pet = method(email="a@b.c")
+    assert type(pet).__name__ == "PetCat" and pet.name == "Tom" and pet.meows is True

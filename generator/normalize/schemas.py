@@ -281,6 +281,9 @@ class SchemaNormalizer:
         if "allOf" in schema:
             return self._norm_all_of(schema, hint, pointer, depth, top_level)
         for key in ("oneOf", "anyOf"):
+            if key in schema and _has_object_keywords(schema):
+                shared = _with_shared_properties(schema, key, hint, self._resolver)
+                return self._norm_body(shared, hint, pointer, depth, top_level=top_level)
             if key in schema:
                 return self._norm_union(schema, key, hint, pointer, depth)
         if "const" in schema:  # a fixed value, not an enum: never widened by ``open_enums``
@@ -584,6 +587,46 @@ def _open(schema: dict[str, Any]) -> dict[str, Any]:
     if isinstance(out.get("additionalProperties"), dict):
         out["additionalProperties"] = _open(out["additionalProperties"])
     return out
+
+
+_OBJECT_KEYWORDS = ("properties", "additionalProperties", "patternProperties")
+#: Keywords a union branch may hold and still only constrain the object beside it.
+_CONSTRAINT_KEYWORDS = frozenset(
+    ("required", "description", "title", "minProperties", "maxProperties", "not", "$comment")
+)
+
+
+def _has_object_keywords(schema: Mapping[str, Any]) -> bool:
+    return any(schema.get(k) for k in _OBJECT_KEYWORDS)
+
+
+def _with_shared_properties(
+    schema: dict[str, Any], key: str, hint: str, resolver: RefResolver
+) -> dict[str, Any]:
+    """An object with properties *and* a ``oneOf``/``anyOf`` as one equivalent shape.
+
+    Branches that only constrain the object (``oneOf: [{required: [email]}, {required:
+    [phone]}]``) leave the object as it is: which fields are required together is not a type,
+    and the server still checks it. Other branches each get the shared properties (``allOf``
+    of the object and the branch), so no property is lost; a discriminator is dropped, since its
+    values named the branches before they were merged (the union is then ordered or detected
+    from values the branches pin).
+    """
+    base = {k: v for k, v in schema.items() if k not in (key, "discriminator")}
+    branches = schema[key] if isinstance(schema[key], list) else []
+    if all(isinstance(b, dict) and set(b) <= _CONSTRAINT_KEYWORDS for b in branches):
+        return base
+    shared = {k: v for k, v in base.items() if k not in ("title", "description", "default")}
+    options = []
+    for index, branch in enumerate(branches):
+        ref = branch.get("$ref") if isinstance(branch, dict) else None
+        label = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
+        title = branch.get("title") if isinstance(branch, dict) else None
+        label = label or (title if isinstance(title, str) else "") or f"Option{index + 1}"
+        options.append(
+            {"title": names.pascal(hint) + names.pascal(label), "allOf": [shared, branch]}
+        )
+    return {key: options, **_kept(schema, ("description", "default"))}
 
 
 def _wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:
