@@ -137,3 +137,26 @@ def test_an_invalid_spec_version_needs_a_configured_one(tmp_path: Path) -> None:
     document = {"openapi": "3.1.0", "info": {"title": "V", "version": "latest"}, "paths": {}}
     with pytest.raises(ClientgenError, match="info.version 'latest'"):
         build_api(client_config(_spec(tmp_path, document), output=tmp_path / "o"))
+
+
+def test_tags_named_like_windows_devices_get_module_files_windows_can_create(
+    tmp_path: Path,
+) -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "Devices", "version": "1.0.0"},
+        "paths": {
+            "/con": {"get": _op("listConsoles", tags=["con"])},
+            "/printers": {"get": _op("listPrinters", tags=["LPT1"])},
+            "/items": {"get": _op("listItems", tags=["console"])},
+        },
+    }
+    package = _generate(tmp_path, document, "devices_api")
+    modules = sorted(p.name for p in (tmp_path / "out" / "devices_api" / "resources").glob("*.py"))
+    assert modules == ["__init__.py", "con_.py", "console.py", "lpt1_.py"]
+    import httpx
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(204))
+    client = package.Devices(base_url="http://test", http_client=httpx.Client(transport=transport))
+    assert client.con.list_consoles() is None and client.lpt1.list_printers() is None
+    assert client.console.list_items() is None

@@ -16,6 +16,16 @@ from collections.abc import Iterable
 
 MAX_IDENTIFIER = 64
 
+# File names Windows refuses whatever the extension (``con.py`` cannot be created there).
+_WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)]
+)
+
+
+def module_name(identifier: str) -> str:
+    """``identifier`` as a module's file name that every OS can create (``con`` ➜ ``con_``)."""
+    return identifier + "_" if identifier.lower() in _WINDOWS_DEVICES else identifier
+
 # Names a generated module or model needs for itself; a spec name equal to one of
 # these gets a suffix so it cannot shadow them.
 _RESERVED_SNAKE = frozenset(

@@ -373,7 +373,7 @@ class OperationBuilder:
                     description=child.description,
                     operations=operations,
                     children=self._freeze(child, child_scope),
-                    module=attr if top else "",
+                    module=names.module_name(attr) if top else "",
                 )
             )
         return tuple(resources)
