@@ -78,7 +78,7 @@ class Parameter:
     json_name: str
     location: ParamLocation
     annotation: str
-    required: bool
+    required: bool  # by the spec: an argument must be passed, a client value must be set
     description: str = ""
     client_param: str | None = None  # filled from this client attribute
     credential: str | None = None  # filled from this credential

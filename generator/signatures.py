@@ -110,6 +110,8 @@ def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
 
 
 def _value(api: Api, param: Parameter) -> str:
+    if param.client_param is not None and not param.required:
+        return f"self._client.{param.client_param}"  # unset: left out of the request
     if param.client_param is not None:
         env = next(c.env for c in api.client_params if c.name == param.client_param)
         return f"require(self._client.{param.client_param}, {literal(param.client_param)}, {literal(env)})"

@@ -43,14 +43,19 @@ def test_method_names_drop_their_resource_words_and_dotted_tags_nest(tmp_path: P
         "openapi": "3.1.0",
         "info": {"title": "Demo", "version": "1.0.0"},
         "paths": {
-            "/functions/{function_id}/runs/start": {"post": _op("function_run_start", tags=["functions"])},
+            "/functions/{function_id}/runs/start": {
+                "post": _op("function_run_start", tags=["functions"])
+            },
             "/projects/{p}/runs": {"get": _op("listProjectRuns", tags=["projects.runs"])},
             "/sessions": {"get": _op("sessions_list", tags=["sessions"])},
             "/health": {"get": _op("health_check")},
         },
     }
     api = build_api(client_config(_spec(tmp_path, document), output=tmp_path / "o", version="1"))
-    tree = {r.attr: ([o.method_name for o in r.operations], [c.attr for c in r.children]) for r in api.resources}
+    tree = {
+        r.attr: ([o.method_name for o in r.operations], [c.attr for c in r.children])
+        for r in api.resources
+    }
     assert tree["functions"] == (["run_start"], [])
     assert tree["projects"] == ([], ["runs"])
     assert [o.method_name for o in api.resources[1].children[0].operations] == ["list_project"]
@@ -68,17 +73,35 @@ def test_a_method_named_list_keeps_list_annotations_working(tmp_path: Path) -> N
                 "get": {
                     "operationId": "items_list",
                     "tags": ["items"],
-                    "parameters": [{"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}],
-                    "responses": {"200": {"description": "ok", "content": {"application/json": {
-                        "schema": {"type": "array", "items": {"type": "string"}}}}}},
+                    "parameters": [
+                        {
+                            "name": "ids",
+                            "in": "query",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "array", "items": {"type": "string"}}
+                                }
+                            },
+                        }
+                    },
                 }
             }
         },
     }
     module = _generate(tmp_path, document, "listy_api")
     assert callable(module.Listy().items.list)
-    result = subprocess.run([str(BIN / "mypy"), "--strict", "listy_api"], cwd=tmp_path / "out",
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "listy_api"],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -90,7 +113,12 @@ def test_undeclared_path_parameters_are_synthesized_with_a_warning(tmp_path: Pat
     }
     api = build_api(client_config(_spec(tmp_path, document), output=tmp_path / "o", version="1"))
     (param,) = api.resources[0].operations[0].parameters
-    assert (param.name, param.location, param.annotation, param.required) == ("run_id", "path", "str", True)
+    assert (param.name, param.location, param.annotation, param.required) == (
+        "run_id",
+        "path",
+        "str",
+        True,
+    )
     assert any("run_id" in w for w in api.warnings)
 
 
@@ -98,9 +126,15 @@ def test_server_variables_are_client_arguments(tmp_path: Path) -> None:
     document = {
         "openapi": "3.0.3",
         "info": {"title": "Regional", "version": "1.0.0"},
-        "servers": [{"url": "{scheme}://{region}.example.com/v1",
-                     "variables": {"scheme": {"default": "https", "enum": ["https", "http"]},
-                                   "region": {"default": "eu"}}}],
+        "servers": [
+            {
+                "url": "{scheme}://{region}.example.com/v1",
+                "variables": {
+                    "scheme": {"default": "https", "enum": ["https", "http"]},
+                    "region": {"default": "eu"},
+                },
+            }
+        ],
         "paths": {"/ping": {"get": _op("ping")}},
     }
     module = _generate(tmp_path, document, "regional_api")
@@ -118,8 +152,11 @@ def test_generate_prints_normalizer_warnings(tmp_path: Path) -> None:
         "paths": {"/ping": {"get": _op("ping")}},
     }
     spec = _spec(tmp_path, document)
-    result = subprocess.run([str(BIN / "clientgen"), "generate", str(spec), "-o", str(tmp_path / "o")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "clientgen"), "generate", str(spec), "-o", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "warning:" in result.stderr and "digest" in result.stderr
 
@@ -160,3 +197,42 @@ def test_tags_named_like_windows_devices_get_module_files_windows_can_create(
     client = package.Devices(base_url="http://test", http_client=httpx.Client(transport=transport))
     assert client.con.list_consoles() is None and client.lpt1.list_printers() is None
     assert client.console.list_items() is None
+
+
+def test_an_optional_client_level_value_is_left_out_until_it_is_set(tmp_path: Path) -> None:
+    string = {"type": "string"}
+    region = {"name": "region", "in": "query", "schema": string, "x-clientgen-client-param": True}
+    tenant = {
+        "name": "tenant",
+        "in": "header",
+        "required": True,
+        "schema": string,
+        "x-clientgen-client-param": True,
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "Scoped", "version": "1.0.0"},
+        "paths": {"/items": {"get": _op("listItems", parameters=[region, tenant])}},
+    }
+    package = _generate(tmp_path, document, "scoped_api")
+    import httpx
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    def client(**values: str) -> Any:
+        transport = httpx.MockTransport(handler)
+        return package.Scoped(
+            base_url="http://test", http_client=httpx.Client(transport=transport), **values
+        )
+
+    client(tenant="t1").items.list()
+    assert "region" not in seen[-1].url.params and seen[-1].headers["tenant"] == "t1"
+    client(tenant="t1", region="eu").items.list()
+    assert seen[-1].url.params["region"] == "eu"
+    errors = importlib.import_module("scoped_api.errors")
+    with pytest.raises(errors.ConfigurationError, match="tenant"):
+        client(region="eu").items.list()  # the required one is still required

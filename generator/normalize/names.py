@@ -26,6 +26,7 @@ def module_name(identifier: str) -> str:
     """``identifier`` as a module's file name that every OS can create (``con`` ➜ ``con_``)."""
     return identifier + "_" if identifier.lower() in _WINDOWS_DEVICES else identifier
 
+
 # Names a generated module or model needs for itself; a spec name equal to one of
 # these gets a suffix so it cannot shadow them.
 _RESERVED_SNAKE = frozenset(

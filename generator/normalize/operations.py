@@ -214,7 +214,7 @@ class OperationBuilder:
             json_name=json_name,
             location=location,
             annotation=annotation,
-            required=required and client_param is None and credential is None,
+            required=required and credential is None,  # a client-level value: needed or not
             description=str(param.get("description") or ""),
             client_param=client_param,
             credential=names.snake(credential) if isinstance(credential, str) else None,
