@@ -763,7 +763,7 @@ def write_report(path: Path, args: argparse.Namespace, command: str, started: st
           f"- load average (1/5/15 min) at start {' '.join(f'{x:.2f}' for x in info['loadavg_start'])}, "
           f"at end {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine adds noise)",
           f"- clientgen at commit {info['commit']} with {info['uncommitted_generator_files']} "
-          "uncommitted file(s) under generator/ and templates/ (the tree is being edited concurrently)", ""]
+          "uncommitted file(s) under generator/ and templates/", ""]
     L += ["## How", "",
           "- Every measurement is a fresh process; wall time by `time.perf_counter()` around it, CPU "
           "time (user + system, including worker processes) from `os.wait4`, peak memory (max RSS of "
