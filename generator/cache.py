@@ -5,17 +5,19 @@ keyed by everything that shapes the output except the input files' contents: cli
 code and templates, the versions of datamodel-code-generator and black, and the client's
 configuration. It records the SHA-256 of every file the run read (spec, overlays, files that
 ``$ref``s pulled in) and is used only while all of them still match. A missing, corrupt or
-unwritable cache just means the pipeline runs.
+unwritable cache just means the pipeline runs. The whole cache folder (this and the stages'
+own caches) is kept under a size limit by :func:`prune_if_due`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-import importlib.util
 from pathlib import Path
 
 from .config import ClientConfig
@@ -23,6 +25,12 @@ from .paths import templates_dir
 
 _FORMAT = 1
 _TOOLS = ("datamodel_code_generator", "black")
+
+#: The cache (outputs, black and dmcg results) is kept under this size; ``CLIENTGEN_CACHE_MAX_MB``
+#: changes it. Checked at most once a day, after a run that wrote to it.
+_MAX_MB = 512
+_PRUNE_EVERY_SECONDS = 24 * 3600
+_PRUNED_MARKER = ".pruned"
 
 
 @dataclass(frozen=True)
@@ -105,3 +113,63 @@ def _generator_fingerprint() -> str:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def prune_if_due(now: float | None = None) -> None:
+    """:func:`prune` the cache if it was not pruned in the last day (a run that wrote to it)."""
+    root = cache_root()
+    marker = root / _PRUNED_MARKER
+    now = time.time() if now is None else now
+    try:
+        if now - marker.stat().st_mtime < _PRUNE_EVERY_SECONDS:
+            return
+    except OSError:
+        pass
+    prune(root, _max_bytes())
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os.utime(marker, (now, now))
+    except OSError:
+        pass
+
+
+def prune(root: Path, max_bytes: int) -> int:
+    """Delete the least recently written entries until ``root`` holds at most 80% of
+    ``max_bytes`` (if it holds more than ``max_bytes``); returns the bytes freed. Symbolic
+    links are neither followed nor deleted: only files the cache wrote go."""
+    entries: list[tuple[float, int, str]] = []
+    stack = [str(root)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as listing:
+                for item in listing:
+                    if item.is_dir(follow_symlinks=False):
+                        stack.append(item.path)
+                    elif item.is_file(follow_symlinks=False) and item.name != _PRUNED_MARKER:
+                        info = item.stat(follow_symlinks=False)
+                        entries.append((info.st_mtime, info.st_size, item.path))
+        except OSError:
+            continue
+    total = sum(size for _, size, _ in entries)
+    if total <= max_bytes:
+        return 0
+    freed = 0
+    for _, size, path in sorted(entries):
+        if total - freed <= max_bytes * 0.8:
+            break
+        try:
+            os.unlink(path)
+            freed += size
+        except OSError:
+            pass
+    return freed
+
+
+def _max_bytes() -> int:
+    setting = os.environ.get("CLIENTGEN_CACHE_MAX_MB", "").strip()
+    try:
+        megabytes = float(setting) if setting else _MAX_MB
+    except ValueError:
+        megabytes = _MAX_MB
+    return max(0, int(megabytes * 1024 * 1024))

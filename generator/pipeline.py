@@ -126,5 +126,6 @@ def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None =
         generated = generate_files(config, lanes)
         output = cache.CachedOutput(generated.files, generated.api.warnings)
         cache.store(config, generated.inputs, output)
+        cache.prune_if_due()
     write = compare if check else write_package
     return Outcome(write(config.output, output.files), output.warnings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,50 @@ def test_the_cache_records_every_file_read(project: Path) -> None:
     generated = pipeline.generate_files(_config(project))
     assert {p.name for p in generated.inputs} == {"spec.yaml", "shared.yaml", "overlay.yaml"}
     assert cache.cache_root() == project / "cache"
+
+
+def _fill(root: Path, count: int, size: int) -> list[Path]:
+    """``count`` cache-like files of ``size`` bytes, the first one the oldest."""
+    paths = []
+    for index in range(count):
+        path = root / "black" / f"{index:02d}" / f"entry{index}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * size)
+        os.utime(path, (1_000_000 + index, 1_000_000 + index))
+        paths.append(path)
+    return paths
+
+
+def test_prune_removes_the_oldest_entries_down_to_80_percent(tmp_path: Path) -> None:
+    paths = _fill(tmp_path, 10, 1000)
+    assert cache.prune(tmp_path, 20_000) == 0  # under the limit: nothing goes
+    freed = cache.prune(tmp_path, 5_000)
+    assert freed == 6_000
+    assert [p.exists() for p in paths] == [False] * 6 + [True] * 4
+
+
+def test_prune_leaves_symbolic_links_and_what_they_point_to(tmp_path: Path) -> None:
+    outside = tmp_path / "precious.txt"
+    outside.write_bytes(b"y" * 5000)
+    os.utime(outside, (1, 1))
+    root = tmp_path / "cache"
+    _fill(root, 3, 1000)
+    (root / "link").symlink_to(outside)
+    (root / "dirlink").symlink_to(tmp_path, target_is_directory=True)
+    cache.prune(root, 1000)
+    assert outside.read_bytes() == b"y" * 5000 and (root / "link").is_symlink()
+
+
+def test_a_run_that_writes_prunes_at_most_once_a_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("CLIENTGEN_CACHE_MAX_MB", "0.004")  # about 4 KB
+    paths = _fill(tmp_path, 10, 1000)
+    cache.prune_if_due(now=2_000_000)
+    assert sum(p.exists() for p in paths) == 3  # 80% of 4,194 bytes: three entries stay
+    paths = _fill(tmp_path, 10, 1000)
+    cache.prune_if_due(now=2_000_000 + 3600)  # an hour later: not due
+    assert all(p.exists() for p in paths)
+    cache.prune_if_due(now=2_000_000 + 25 * 3600)
+    assert sum(p.exists() for p in paths) == 3
