@@ -45,8 +45,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _config(root: Path):  # type: ignore[no-untyped-def]
-    return client_config(root / "spec.yaml", output=root / "out", package="cached_api", version="1.0",
-                         overlays=(root / "overlay.yaml",))
+    return client_config(
+        root / "spec.yaml",
+        output=root / "out",
+        package="cached_api",
+        version="1.0",
+        overlays=(root / "overlay.yaml",),
+    )
 
 
 def _pipeline_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -61,7 +66,9 @@ def _pipeline_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return runs
 
 
-def test_an_unchanged_client_skips_the_pipeline(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_client_skips_the_pipeline(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runs = _pipeline_runs(monkeypatch)
     config = _config(project)
     assert pipeline.generate(config).changes
@@ -72,8 +79,11 @@ def test_an_unchanged_client_skips_the_pipeline(project: Path, monkeypatch: pyte
 
 @pytest.mark.parametrize(
     ("changed", "old", "new"),
-    [("spec.yaml", "title: Cached", "title: Renamed"), ("shared.yaml", "name", "label"),
-     ("overlay.yaml", "x-clientgen-name: all", "x-clientgen-name: everything")],
+    [
+        ("spec.yaml", "title: Cached", "title: Renamed"),
+        ("shared.yaml", "name", "label"),
+        ("overlay.yaml", "x-clientgen-name: all", "x-clientgen-name: everything"),
+    ],
 )
 def test_any_changed_input_file_runs_the_pipeline_again(
     project: Path, monkeypatch: pytest.MonkeyPatch, changed: str, old: str, new: str
