@@ -22,15 +22,37 @@ SPACE = "550e8400-e29b-41d4-a716-446655440000"
 EXECUTION_PATH = f"/v1/spaces/{SPACE}/skills/report/executions"
 EXECUTION = {
     "data": {
-        "id": SPACE, "tenant_id": SPACE, "space_id": SPACE, "principal_id": SPACE,
-        "skill_slug": "report", "skill_version": None, "source": "standalone", "state": "queued",
-        "parent_execution_id": None, "created_at": "2024-01-01T00:00:00Z", "started_at": None,
-        "finished_at": None, "failure_reason": None,
-        "resource_usage": {"input_tokens": 0, "output_tokens": 0, "cost_usd": "0", "wallclock_ms": None,
-                           "iteration_count": 0},
-        "inputs": {}, "outputs": {}, "error": None, "artifacts": [], "sub_executions": [],
-        "chat_thread_id": None, "chat_message_id": None, "chat_tool_call_id": None,
-        "workspace_archive_id": None, "langfuse_trace_id": None, "idempotency_key": None,
+        "id": SPACE,
+        "tenant_id": SPACE,
+        "space_id": SPACE,
+        "principal_id": SPACE,
+        "skill_slug": "report",
+        "skill_version": None,
+        "source": "standalone",
+        "state": "queued",
+        "parent_execution_id": None,
+        "created_at": "2024-01-01T00:00:00Z",
+        "started_at": None,
+        "finished_at": None,
+        "failure_reason": None,
+        "resource_usage": {
+            "input_tokens": 0,
+            "output_tokens": 0,
+            "cost_usd": "0",
+            "wallclock_ms": None,
+            "iteration_count": 0,
+        },
+        "inputs": {},
+        "outputs": {},
+        "error": None,
+        "artifacts": [],
+        "sub_executions": [],
+        "chat_thread_id": None,
+        "chat_message_id": None,
+        "chat_tool_call_id": None,
+        "workspace_archive_id": None,
+        "langfuse_trace_id": None,
+        "idempotency_key": None,
     }
 }
 RUN = {"id": "run_1", "agent_id": "ag_1", "status": "running", "created_at": "2024-01-01T00:00:00Z"}
@@ -68,7 +90,9 @@ MODES = ["sync", "async"]
 def _aimable(server: ScriptedServer, **options: Any) -> Any:
     api = _package("aimable")
     api.Aimable._backoff_base = api.AsyncAimable._backoff_base = 0.01
-    return lambda prefix: getattr(api, f"{prefix}Aimable")(base_url=server.url, api_key="k", **options)
+    return lambda prefix: getattr(api, f"{prefix}Aimable")(
+        base_url=server.url, api_key="k", **options
+    )
 
 
 def _start(client: Any) -> Any:
@@ -76,8 +100,13 @@ def _start(client: Any) -> Any:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_429_with_retry_after_is_retried_once_after_the_wait(server: ScriptedServer, mode: str) -> None:
-    server.script(Reply(429, json={"detail": "slow down"}, headers={"Retry-After": "1"}), Reply(201, json=EXECUTION))
+def test_429_with_retry_after_is_retried_once_after_the_wait(
+    server: ScriptedServer, mode: str
+) -> None:
+    server.script(
+        Reply(429, json={"detail": "slow down"}, headers={"Retry-After": "1"}),
+        Reply(201, json=EXECUTION),
+    )
     result = _call(mode, _aimable(server), _start)
     assert result.data.state == "queued"
     first, second = server.to(EXECUTION_PATH)
@@ -96,8 +125,13 @@ def test_503_twice_then_success(server: ScriptedServer, mode: str) -> None:
 @pytest.mark.parametrize("mode", MODES)
 def test_a_caller_key_is_sent_unchanged_on_every_attempt(server: ScriptedServer, mode: str) -> None:
     server.script(Reply(reset=True), Reply(201, json=EXECUTION))
-    _call(mode, _aimable(server), lambda c: c.executions.start_standalone(
-        space_id=SPACE, slug="report", inputs={}, idempotency_key="mine-1"))
+    _call(
+        mode,
+        _aimable(server),
+        lambda c: c.executions.start_standalone(
+            space_id=SPACE, slug="report", inputs={}, idempotency_key="mine-1"
+        ),
+    )
     assert [s.headers["idempotency-key"] for s in server.to(EXECUTION_PATH)] == ["mine-1", "mine-1"]
 
 
@@ -115,7 +149,9 @@ def test_reset_on_post_without_key_is_not_retried(server: ScriptedServer, mode: 
 def test_slow_response_times_out(server: ScriptedServer, mode: str) -> None:
     api = _package("ziet")
     server.script(*[Reply(200, json=RUN, delay=2.0)] * 3)
-    make = lambda p: getattr(api, f"{p}Ziet")(base_url=server.url, api_key="k", timeout=0.3, max_retries=0)  # noqa: E731
+    make = lambda p: getattr(api, f"{p}Ziet")(
+        base_url=server.url, api_key="k", timeout=0.3, max_retries=0
+    )  # noqa: E731
     import time
 
     started = time.monotonic()
@@ -128,7 +164,9 @@ def test_slow_response_times_out(server: ScriptedServer, mode: str) -> None:
 def test_html_page_and_malformed_json_keep_the_body(server: ScriptedServer, mode: str) -> None:
     api = _package("ziet")
     make = lambda p: getattr(api, f"{p}Ziet")(base_url=server.url, api_key="k")  # noqa: E731
-    server.script(Reply(200, body="<html>maintenance</html>", headers={"Content-Type": "text/html"}))
+    server.script(
+        Reply(200, body="<html>maintenance</html>", headers={"Content-Type": "text/html"})
+    )
     with pytest.raises(api.errors.APIResponseValidationError) as html:
         _call(mode, make, lambda c: c.runs.invoke(id="run_1"))
     assert "<html>maintenance</html>" in html.value.body
@@ -176,13 +214,17 @@ def test_wrong_argument_types_fail_before_sending(server: ScriptedServer) -> Non
     intuned = _package("intuned")
     client = intuned.Intuned(base_url=server.url, api_key="k", workspace_id=SPACE)
     with pytest.raises(ValueError, match="maximumAttempts|maximum_attempts"):
-        client.projects.runs.start(project_name="p", api="a", parameters={}, retry={"maximum_attempts": "many"})
+        client.projects.runs.start(
+            project_name="p", api="a", parameters={}, retry={"maximum_attempts": "many"}
+        )
     with pytest.raises(ValueError, match="sink"):
         client.projects.runs.start(project_name="p", api="a", parameters={}, sink={"type": "ftp"})
     assert server.seen == []
 
 
-def test_a_spec_without_servers_needs_a_base_url(monkeypatch: pytest.MonkeyPatch, server: ScriptedServer) -> None:
+def test_a_spec_without_servers_needs_a_base_url(
+    monkeypatch: pytest.MonkeyPatch, server: ScriptedServer
+) -> None:
     notte = _package("notte")
     monkeypatch.delenv("NOTTE_BASE_URL", raising=False)
     with pytest.raises(notte.errors.ConfigurationError, match="NOTTE_BASE_URL"):

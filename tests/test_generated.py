@@ -25,13 +25,17 @@ def test_generated_matches_the_generator(config) -> None:  # type: ignore[no-unt
     """The snapshot: regenerating changes nothing, and the manifest lists exactly the files."""
     files = generate_files(config).files
     changes = compare(config.output, files)
-    assert changes == [], f"generated/{config.name} is stale: run `clientgen generate`\n" + "\n".join(
+    assert (
+        changes == []
+    ), f"generated/{config.name} is stale: run `clientgen generate`\n" + "\n".join(
         f"{c.kind} {c.path}\n{c.diff}" for c in changes[:5]
     )
     assert sorted(read_manifest(config.output)) == sorted(files)
 
 
-def test_a_template_change_is_caught_by_the_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_template_change_is_caught_by_the_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     changed = tmp_path / "templates"
     shutil.copytree(render.templates_dir(), changed)
     readme = changed / "package" / "README.md.jinja"
@@ -51,13 +55,35 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / f"run{seed}"
-        env = {**os.environ, "PYTHONHASHSEED": seed, "CLIENTGEN_CACHE_DIR": str(tmp_path / f"cache{seed}")}
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "CLIENTGEN_CACHE_DIR": str(tmp_path / f"cache{seed}"),
+        }
         subprocess.run(
-            [sys.executable, "-m", "generator", "generate", str(ROOT / "specs" / "intuned.yaml"), "-o", str(out),
-             "--package", "intuned_api", "--overlay", str(ROOT / "specs" / "intuned.overlay.yaml"), "--version", "1.0"],
-            cwd=tmp_path, env=env, check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "generate",
+                str(ROOT / "specs" / "intuned.yaml"),
+                "-o",
+                str(out),
+                "--package",
+                "intuned_api",
+                "--overlay",
+                str(ROOT / "specs" / "intuned.overlay.yaml"),
+                "--version",
+                "1.0",
+            ],
+            cwd=tmp_path,
+            env=env,
+            check=True,
+            capture_output=True,
         )
-        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+        outputs.append(
+            {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        )
     assert outputs[0] == outputs[1]
     assert all(b"\r" not in data for data in outputs[0].values())
 
@@ -67,7 +93,9 @@ def test_mypy_strict_passes_on_every_generated_package() -> None:
     packages = [str(c.output / c.package) for c in CONFIGS]
     result = subprocess.run(
         [str(BIN / "mypy"), "--strict", "--no-incremental", *packages],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -75,7 +103,9 @@ def test_mypy_strict_passes_on_every_generated_package() -> None:
 def test_black_check_passes_on_generated() -> None:
     result = subprocess.run(
         [str(BIN / "black"), "--check", "--quiet", "--line-length", "100", "generated"],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -88,13 +118,16 @@ def test_each_package_builds_installs_and_imports_in_a_fresh_venv(tmp_path: Path
     for config in CONFIGS:
         subprocess.run(
             [sys.executable, "-m", "build", "--wheel", "--outdir", str(wheels), str(config.output)],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
     built = sorted(wheels.glob("*.whl"))
     assert len(built) == len(CONFIGS)
     subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *map(str, built)], check=True)
     code = "; ".join(f"import {c.package}" for c in CONFIGS) + "; print('ok')"
-    out = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
     assert out.stdout.strip() == "ok", out.stderr
 
 

@@ -33,14 +33,27 @@ overlays = ["specs/ziet.overlay.yaml"]
 
 
 def _git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
+    ).stdout
 
 
 def _pre_commit(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run([str(BIN / "pre-commit"), *args], cwd=cwd, capture_output=True, text=True, env=env)
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(home),
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+    }
+    return subprocess.run(
+        [str(BIN / "pre-commit"), *args], cwd=cwd, capture_output=True, text=True, env=env
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +80,9 @@ def _config(repo: Path, hooks: Path, rev: str, hook_id: str) -> None:
     _git(repo, "commit", "-q", "-m", "state", "--allow-empty")
 
 
-def test_check_hook_passes_when_fresh_and_fails_when_stale(project: tuple[Path, Path, str], tmp_path: Path) -> None:
+def test_check_hook_passes_when_fresh_and_fails_when_stale(
+    project: tuple[Path, Path, str], tmp_path: Path
+) -> None:
     repo, hooks, rev = project
     home = tmp_path / "pre-commit-home"
     _config(repo, hooks, rev, "clientgen-check")
@@ -79,7 +94,9 @@ def test_check_hook_passes_when_fresh_and_fails_when_stale(project: tuple[Path, 
     stale = _pre_commit(repo, home, "run", "--all-files")
     assert stale.returncode == 1
     assert "out of date" in stale.stdout and "ziet_api/resources/runs.py" in stale.stdout
-    assert "Start the run now" not in (repo / "generated/ziet/ziet_api/resources/runs.py").read_text()
+    assert (
+        "Start the run now" not in (repo / "generated/ziet/ziet_api/resources/runs.py").read_text()
+    )
 
     _config(repo, hooks, rev, "clientgen-generate")
     regenerate = _pre_commit(repo, home, "run", "--all-files")

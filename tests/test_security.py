@@ -65,7 +65,9 @@ TICTACTOE_SPEC = CORPUS / "tictactoe-3.1.yaml"
 sys.path.insert(0, str(ROOT / "tests" / "runtime"))
 from runtime_server import Reply, ScriptedServer, Seen  # noqa: E402 - the runtime tests' server
 
-needs_prism = pytest.mark.skipif(not prism_available(), reason="Prism is not installed (run .ci/install)")
+needs_prism = pytest.mark.skipif(
+    not prism_available(), reason="Prism is not installed (run .ci/install)"
+)
 SENTINEL = "SeNtInEl-s3cr3t+/=&x"
 ENV_PREFIXES = ("GALAXY_", "TTT_", "COMBOS_", "OAUTHFLOWS_", "MTLS_", "UNSUP_", "INTUNED_")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
@@ -101,7 +103,9 @@ class TokenIssuer:
             self.forms.append(parse_qs(seen.body.decode()))
             self.headers.append(seen.headers)
             token = f"{self.prefix}-{len(self.forms)}"
-        return Reply(json={"access_token": token, "token_type": "bearer", "expires_in": self.expires_in})
+        return Reply(
+            json={"access_token": token, "token_type": "bearer", "expires_in": self.expires_in}
+        )
 
     @property
     def count(self) -> int:
@@ -124,7 +128,9 @@ class Clients:
         self.root = root
         self.made: dict[str, tuple[ModuleType, tuple[str, ...]]] = {}
 
-    def get(self, package: str, spec: Path, env_prefix: str, overlays: tuple[Path, ...] = ()) -> ModuleType:
+    def get(
+        self, package: str, spec: Path, env_prefix: str, overlays: tuple[Path, ...] = ()
+    ) -> ModuleType:
         return self.generated(package, spec, env_prefix, overlays)[0]
 
     def generated(
@@ -132,8 +138,14 @@ class Clients:
     ) -> tuple[ModuleType, tuple[str, ...]]:
         if package not in self.made:
             output = self.root / package
-            config = client_config(spec, output=output, package=package, env_prefix=env_prefix,
-                                   version="0.1.0", overlays=overlays)
+            config = client_config(
+                spec,
+                output=output,
+                package=package,
+                env_prefix=env_prefix,
+                version="0.1.0",
+                overlays=overlays,
+            )
             outcome = generate(config)
             sys.path.insert(0, str(output))
             self.made[package] = (importlib.import_module(package), outcome.warnings)
@@ -155,10 +167,17 @@ def clients(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clients]:
 
 def _token_overlay(folder: Path, name: str, scheme: str, flows: list[str], url: str) -> Path:
     actions = [
-        {"target": f"$.components.securitySchemes.{scheme}.flows.{flow}", "update": {"tokenUrl": url}}
+        {
+            "target": f"$.components.securitySchemes.{scheme}.flows.{flow}",
+            "update": {"tokenUrl": url},
+        }
         for flow in flows
     ]
-    overlay = {"overlay": "1.0.0", "info": {"title": "local token endpoint", "version": "1"}, "actions": actions}
+    overlay = {
+        "overlay": "1.0.0",
+        "info": {"title": "local token endpoint", "version": "1"},
+        "actions": actions,
+    }
     path = folder / f"{name}.token.overlay.yaml"
     path.write_text(yaml.safe_dump(overlay, sort_keys=False))
     return path
@@ -168,10 +187,16 @@ def _token_overlay(folder: Path, name: str, scheme: str, flows: list[str], url: 
 def galaxy(clients: Clients, token_server: tuple[ScriptedServer, TokenIssuer]) -> ModuleType:
     """Galaxy with a credential per scheme, its OAuth2 token URL on the local token endpoint."""
     spec = _corpus(GALAXY_SPEC)
-    token = _token_overlay(clients.root, "galaxy", "oAuth2", ["clientCredentials", "password"],
-                           token_server[0].url + "/oauth/token")
-    return clients.get("sec_galaxy_api", spec, "GALAXY",
-                       (FIXTURES / "galaxy-credentials.overlay.yaml", token))
+    token = _token_overlay(
+        clients.root,
+        "galaxy",
+        "oAuth2",
+        ["clientCredentials", "password"],
+        token_server[0].url + "/oauth/token",
+    )
+    return clients.get(
+        "sec_galaxy_api", spec, "GALAXY", (FIXTURES / "galaxy-credentials.overlay.yaml", token)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -183,9 +208,16 @@ def galaxy_plain(clients: Clients) -> ModuleType:
 @pytest.fixture(scope="session")
 def tictactoe(clients: Clients, token_server: tuple[ScriptedServer, TokenIssuer]) -> ModuleType:
     spec = _corpus(TICTACTOE_SPEC)
-    token = _token_overlay(clients.root, "tictactoe", "app2AppOauth", ["clientCredentials"],
-                           token_server[0].url + "/oauth/token")
-    return clients.get("sec_ttt_api", spec, "TTT", (FIXTURES / "tictactoe-credentials.overlay.yaml", token))
+    token = _token_overlay(
+        clients.root,
+        "tictactoe",
+        "app2AppOauth",
+        ["clientCredentials"],
+        token_server[0].url + "/oauth/token",
+    )
+    return clients.get(
+        "sec_ttt_api", spec, "TTT", (FIXTURES / "tictactoe-credentials.overlay.yaml", token)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -236,10 +268,13 @@ class Recorder:
         return httpx.Client(event_hooks={"request": [self.sync]})
 
 
-def recorded(module: ModuleType, flavour: str, base_url: str, **credentials: Any) -> tuple[Any, Recorder]:
+def recorded(
+    module: ModuleType, flavour: str, base_url: str, **credentials: Any
+) -> tuple[Any, Recorder]:
     recorder = Recorder()
-    client = _class(module, flavour)(base_url=base_url, http_client=recorder.http_client(flavour), max_retries=0,
-                                     **credentials)  # one request per call: a retried 500 would blur counts
+    client = _class(module, flavour)(
+        base_url=base_url, http_client=recorder.http_client(flavour), max_retries=0, **credentials
+    )  # one request per call: a retried 500 would blur counts
     return client, recorder
 
 
@@ -250,8 +285,11 @@ async def done(value: Any) -> Any:
 
 def evidence(request: httpx.Request) -> dict[str, str]:
     """Every place a credential can travel, as it went on the wire."""
-    found = {name: request.headers[name] for name in ("authorization", "x-api-key", "api-key", "x-key", "cookie")
-             if name in request.headers}
+    found = {
+        name: request.headers[name]
+        for name in ("authorization", "x-api-key", "api-key", "x-key", "cookie")
+        if name in request.headers
+    }
     found.update({f"?{k}": v for k, v in request.url.params.multi_items()})
     return found
 
@@ -264,8 +302,11 @@ def basic(username: str, password: str) -> str:
 
 
 def _api(spec: Path, env_prefix: str, overlays: tuple[Path, ...] = ()) -> Any:
-    return build_api(client_config(spec, output=Path("unused"), env_prefix=env_prefix, version="0",
-                                   overlays=overlays))
+    return build_api(
+        client_config(
+            spec, output=Path("unused"), env_prefix=env_prefix, version="0", overlays=overlays
+        )
+    )
 
 
 def test_every_galaxy_scheme_is_normalized() -> None:
@@ -278,7 +319,12 @@ def test_every_galaxy_scheme_is_normalized() -> None:
         "apiKeyHeader": ("api_key", "header", "X-API-Key", ("api_key",)),
         "apiKeyQuery": ("api_key", "query", "api_key", ("api_key",)),
         "apiKeyCookie": ("api_key", "cookie", "api_key", ("api_key",)),
-        "oAuth2": ("oauth2", "", "", ("api_key", "client_id", "client_secret", "username", "password")),
+        "oAuth2": (
+            "oauth2",
+            "",
+            "",
+            ("api_key", "client_id", "client_secret", "username", "password"),
+        ),
         "openIdConnect": ("bearer", "", "", ("api_key",)),
     }
     oauth = next(s for s in api.schemes if s.key == "oAuth2")
@@ -302,7 +348,11 @@ def test_every_tictactoe_scheme_is_normalized() -> None:
         "defaultApiKey": ("api_key", (), None),
         "basicHttpAuthentication": ("basic", (), None),  # `scheme: Basic`: case does not matter
         "bearerHttpAuthentication": ("bearer", (), None),
-        "app2AppOauth": ("oauth2", ("client_credentials",), "https://learn.openapis.org/oauth/2.0/token"),
+        "app2AppOauth": (
+            "oauth2",
+            ("client_credentials",),
+            "https://learn.openapis.org/oauth/2.0/token",
+        ),
         "user2AppOauth": ("oauth2", ("authorization_code",), None),  # a static token only
     }
     ops = {op.operation_id: op.security for r in api.resources for op in r.operations}
@@ -318,10 +368,20 @@ def test_the_overlay_gives_each_galaxy_scheme_its_own_credential() -> None:
     api = _api(_corpus(GALAXY_SPEC), "GALAXY", (FIXTURES / "galaxy-credentials.overlay.yaml",))
 
     assert [c.name for c in api.credentials] == [
-        "bearer_token", "username", "password", "header_key", "query_key", "cookie_key",
-        "access_token", "client_id", "client_secret", "oidc_token",
+        "bearer_token",
+        "username",
+        "password",
+        "header_key",
+        "query_key",
+        "cookie_key",
+        "access_token",
+        "client_id",
+        "client_secret",
+        "oidc_token",
     ]
-    assert {c.name: c.description for c in api.credentials}["header_key"] == "API key for apiKeyHeader"
+    assert {c.name: c.description for c in api.credentials}[
+        "header_key"
+    ] == "API key for apiKeyHeader"
 
 
 @pytest.mark.parametrize(
@@ -344,16 +404,24 @@ def test_requirements_keep_their_or_of_and_shape(raw: Any, expected: Any) -> Non
 def test_unusable_alternatives_are_dropped_with_a_warning() -> None:
     warnings: list[str] = []
 
-    assert requirements([{"ghost": []}, {"a": [], "ghost": []}, {"a": []}], {"a"}, "/w", "f", warnings) == (("a",),)
+    assert requirements(
+        [{"ghost": []}, {"a": [], "ghost": []}, {"a": []}], {"a"}, "/w", "f", warnings
+    ) == (("a",),)
     assert requirements([{"ghost": []}], {"a"}, "/w", "f", warnings) == ()
     assert warnings == [
-        ("/w: security alternative 'ghost' dropped: the client cannot apply 'ghost' (a skipped scheme, "
-         "or not declared in components/securitySchemes)"),
-        ("/w: security alternative 'a + ghost' dropped: the client cannot apply 'ghost' (a skipped scheme, "
-         "or not declared in components/securitySchemes)"),
-        ("/w: no security alternative is usable, so the operations it covers are sent without credentials; "
-         "to authenticate them, send the credential yourself with the client's default_headers=, or per call "
-         "with extra_headers= or extra_query="),
+        (
+            "/w: security alternative 'ghost' dropped: the client cannot apply 'ghost' (a skipped scheme, "
+            "or not declared in components/securitySchemes)"
+        ),
+        (
+            "/w: security alternative 'a + ghost' dropped: the client cannot apply 'ghost' (a skipped scheme, "
+            "or not declared in components/securitySchemes)"
+        ),
+        (
+            "/w: no security alternative is usable, so the operations it covers are sent without credentials; "
+            "to authenticate them, send the credential yourself with the client's default_headers=, or per call "
+            "with extra_headers= or extra_query="
+        ),
     ]
 
 
@@ -376,33 +444,62 @@ def test_unsupported_schemes_are_never_dropped_silently() -> None:
 
     assert [s.key for s in api.schemes] == ["key", "split"]
     ops = {op.operation_id: op.security for r in api.resources for op in r.operations}
-    assert ops == {"digestOnly": (), "digestOrKey": (("key",),), "undeclared": (("key",),),
-                   "hobaOnly": (), "split": (("split",),)}
+    assert ops == {
+        "digestOnly": (),
+        "digestOrKey": (("key",),),
+        "undeclared": (("key",),),
+        "hobaOnly": (),
+        "split": (("split",),),
+    }
     text = "\n".join(api.warnings)
-    assert "security scheme 'digest' skipped: HTTP authentication scheme 'digest' is not supported" in text
-    assert "security scheme 'hoba' skipped: HTTP authentication scheme 'hoba' is not supported" in text
+    assert (
+        "security scheme 'digest' skipped: HTTP authentication scheme 'digest' is not supported"
+        in text
+    )
+    assert (
+        "security scheme 'hoba' skipped: HTTP authentication scheme 'hoba' is not supported" in text
+    )
     assert "/security: no security alternative is usable" in text  # digestOnly inherits it
     assert "/paths/~1hoba-only/get/security: no security alternative is usable" in text
     assert "/paths/~1undeclared/get/security: security alternative 'ghost' dropped" in text
     assert "security scheme 'split': its flows name different token URLs" in text
-    assert len(api.warnings) == len(set(api.warnings))  # the global requirement is warned about once
+    assert len(api.warnings) == len(
+        set(api.warnings)
+    )  # the global requirement is warned about once
 
 
 def test_generate_prints_the_warnings(tmp_path: Path) -> None:
     """The CLI shows every normalizer warning on stderr during `generate` (and still generates)."""
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(FIXTURES / "unsupported.yaml"), "-o",
-         str(tmp_path / "out"), "--package", "unsup_api", "--version", "0.1.0"],
-        capture_output=True, text=True, check=False, cwd=tmp_path, env={**os.environ, "CLIENTGEN_CACHE_DIR": str(tmp_path / "c")},
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(FIXTURES / "unsupported.yaml"),
+            "-o",
+            str(tmp_path / "out"),
+            "--package",
+            "unsup_api",
+            "--version",
+            "0.1.0",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "CLIENTGEN_CACHE_DIR": str(tmp_path / "c")},
     )
 
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     spec = str(FIXTURES / "unsupported.yaml")
-    assert f"warning: {spec}: security scheme 'digest' skipped: HTTP authentication scheme 'digest' is not " \
-           "supported (bearer and basic are); operations that accept only it are sent without it; to " \
-           "authenticate them, send the credential yourself with the client's default_headers=, or per call " \
-           "with extra_headers= or extra_query=" in lines
+    assert (
+        f"warning: {spec}: security scheme 'digest' skipped: HTTP authentication scheme 'digest' is not "
+        "supported (bearer and basic are); operations that accept only it are sent without it; to "
+        "authenticate them, send the credential yourself with the client's default_headers=, or per call "
+        "with extra_headers= or extra_query=" in lines
+    )
     assert sum(line.startswith("warning: ") and "secur" in line for line in lines) == 9
     assert (tmp_path / "out" / "unsup_api" / "_client.py").is_file()
 
@@ -415,8 +512,13 @@ async def test_an_operation_left_without_usable_auth_is_sent_without_credentials
         server.routes["/digest-only"] = lambda seen: Reply(204)
         client = _class(module, "sync")(base_url=server.url, api_key="k")
 
-        assert client.digest_only.digest_only(extra_headers={"Authorization": "Digest made-by-hand"}) is None
-        with pytest.raises(module.errors.MissingCredentialError, match="pass api_key=... or set UNSUP_API_KEY"):
+        assert (
+            client.digest_only.digest_only(extra_headers={"Authorization": "Digest made-by-hand"})
+            is None
+        )
+        with pytest.raises(
+            module.errors.MissingCredentialError, match="pass api_key=... or set UNSUP_API_KEY"
+        ):
             _class(module, "sync")(base_url=server.url).digest_or_key.digest_or_key()
 
     (seen,) = server.seen
@@ -436,88 +538,160 @@ def test_validate_shows_galaxy_security() -> None:
     lines = _validate(str(_corpus(GALAXY_SPEC)), "--env-prefix", "GALAXY")
 
     assert "Security schemes:" in lines
-    assert "  bearerAuth: HTTP bearer token (JWT Bearer token authentication); client asks for api_key= " \
-           "(or $GALAXY_API_KEY)" in lines
-    assert "  basicAuth: HTTP basic (Basic HTTP authentication); client asks for username= and password= " \
-           "(or $GALAXY_USERNAME and $GALAXY_PASSWORD)" in lines
-    assert "  apiKeyQuery: API key in query parameter 'api_key' (API key query parameter); client asks for " \
-           "api_key= (or $GALAXY_API_KEY)" in lines
-    assert "  apiKeyCookie: API key in cookie 'api_key' (API key browser cookie); client asks for api_key= " \
-           "(or $GALAXY_API_KEY)" in lines
-    assert "  openIdConnect: HTTP bearer token (OpenID Connect Authentication); client asks for api_key= " \
-           "(or $GALAXY_API_KEY)" in lines
+    assert (
+        "  bearerAuth: HTTP bearer token (JWT Bearer token authentication); client asks for api_key= "
+        "(or $GALAXY_API_KEY)" in lines
+    )
+    assert (
+        "  basicAuth: HTTP basic (Basic HTTP authentication); client asks for username= and password= "
+        "(or $GALAXY_USERNAME and $GALAXY_PASSWORD)" in lines
+    )
+    assert (
+        "  apiKeyQuery: API key in query parameter 'api_key' (API key query parameter); client asks for "
+        "api_key= (or $GALAXY_API_KEY)" in lines
+    )
+    assert (
+        "  apiKeyCookie: API key in cookie 'api_key' (API key browser cookie); client asks for api_key= "
+        "(or $GALAXY_API_KEY)" in lines
+    )
+    assert (
+        "  openIdConnect: HTTP bearer token (OpenID Connect Authentication); client asks for api_key= "
+        "(or $GALAXY_API_KEY)" in lines
+    )
     oauth = next(line for line in lines if line.startswith("  oAuth2: "))
     assert "an access token: api_key= (or $GALAXY_API_KEY)" in oauth
-    assert "client-credentials flow (token from 'https://galaxy.scalar.com/oauth/token'): client_id= and " \
-           "client_secret= (or $GALAXY_CLIENT_ID and $GALAXY_CLIENT_SECRET)" in oauth
-    assert "password flow (token from 'https://galaxy.scalar.com/oauth/token'): username= and password=" in oauth
-    assert "flows the client does not run (pass the token instead): authorization_code, implicit" in oauth
-    assert "  api_key= or $GALAXY_API_KEY (secret): bearerAuth, apiKeyHeader, apiKeyQuery, apiKeyCookie, " \
-           "oAuth2 (access token), openIdConnect" in lines
-    assert "  username= or $GALAXY_USERNAME (not secret): basicAuth, oAuth2 (password flow)" in lines
-    assert "  client_secret= or $GALAXY_CLIENT_SECRET (secret): oAuth2 (client-credentials flow)" in lines
-    assert "  GET /me -> client.authentication.get_me() -> User; auth: basicAuth or oAuth2 or bearerAuth or " \
-           "apiKeyHeader or apiKeyQuery or apiKeyHeader + apiKeyQuery; credentials: username+password | api_key " \
-           "| client_id+client_secret" in lines
-    assert "  DELETE /planets/{planetId} -> client.planets.delete() -> None; auth: bearerAuth or basicAuth or " \
-           "apiKeyQuery or apiKeyHeader or apiKeyHeader + apiKeyQuery or apiKeyCookie or oAuth2 or " \
-           "openIdConnect; credentials: api_key | username+password | client_id+client_secret" in lines
-    assert "  GET /planets -> client.planets.get_all_data() -> PaginatedResource; auth: none" in lines
+    assert (
+        "client-credentials flow (token from 'https://galaxy.scalar.com/oauth/token'): client_id= and "
+        "client_secret= (or $GALAXY_CLIENT_ID and $GALAXY_CLIENT_SECRET)" in oauth
+    )
+    assert (
+        "password flow (token from 'https://galaxy.scalar.com/oauth/token'): username= and password="
+        in oauth
+    )
+    assert (
+        "flows the client does not run (pass the token instead): authorization_code, implicit"
+        in oauth
+    )
+    assert (
+        "  api_key= or $GALAXY_API_KEY (secret): bearerAuth, apiKeyHeader, apiKeyQuery, apiKeyCookie, "
+        "oAuth2 (access token), openIdConnect" in lines
+    )
+    assert (
+        "  username= or $GALAXY_USERNAME (not secret): basicAuth, oAuth2 (password flow)" in lines
+    )
+    assert (
+        "  client_secret= or $GALAXY_CLIENT_SECRET (secret): oAuth2 (client-credentials flow)"
+        in lines
+    )
+    assert (
+        "  GET /me -> client.authentication.get_me() -> User; auth: basicAuth or oAuth2 or bearerAuth or "
+        "apiKeyHeader or apiKeyQuery or apiKeyHeader + apiKeyQuery; credentials: username+password | api_key "
+        "| client_id+client_secret" in lines
+    )
+    assert (
+        "  DELETE /planets/{planetId} -> client.planets.delete() -> None; auth: bearerAuth or basicAuth or "
+        "apiKeyQuery or apiKeyHeader or apiKeyHeader + apiKeyQuery or apiKeyCookie or oAuth2 or "
+        "openIdConnect; credentials: api_key | username+password | client_id+client_secret" in lines
+    )
+    assert (
+        "  GET /planets -> client.planets.get_all_data() -> PaginatedResource; auth: none" in lines
+    )
     assert lines[lines.index("Warnings:") + 1] == "  none"
 
 
 def test_validate_shows_tictactoe_security() -> None:
     lines = _validate(str(_corpus(TICTACTOE_SPEC)), "--env-prefix", "TTT")
 
-    assert "  defaultApiKey: API key in header 'api-key' (API key provided in console); client asks for " \
-           "api_key= (or $TTT_API_KEY)" in lines
-    assert "  basicHttpAuthentication: HTTP basic (Basic HTTP Authentication); client asks for username= and " \
-           "password= (or $TTT_USERNAME and $TTT_PASSWORD)" in lines
-    assert "  user2AppOauth: OAuth2, sent as a bearer token; client asks for an access token: api_key= (or " \
-           "$TTT_API_KEY); flows the client does not run (pass the token instead): authorization_code; scopes " \
-           "requested: board:read board:write" in lines
-    assert "  client_id= or $TTT_CLIENT_ID (not secret): app2AppOauth (client-credentials flow)" in lines
-    assert "  GET /board -> client.gameplay.get_board() -> Status; auth: defaultApiKey or app2AppOauth; " \
-           "credentials: api_key | client_id+client_secret" in lines
-    assert "  PUT /board/{row}/{column} -> client.gameplay.put_square() -> Status; auth: bearerHttpAuthentication " \
-           "or user2AppOauth; credentials: api_key" in lines
+    assert (
+        "  defaultApiKey: API key in header 'api-key' (API key provided in console); client asks for "
+        "api_key= (or $TTT_API_KEY)" in lines
+    )
+    assert (
+        "  basicHttpAuthentication: HTTP basic (Basic HTTP Authentication); client asks for username= and "
+        "password= (or $TTT_USERNAME and $TTT_PASSWORD)" in lines
+    )
+    assert (
+        "  user2AppOauth: OAuth2, sent as a bearer token; client asks for an access token: api_key= (or "
+        "$TTT_API_KEY); flows the client does not run (pass the token instead): authorization_code; scopes "
+        "requested: board:read board:write" in lines
+    )
+    assert (
+        "  client_id= or $TTT_CLIENT_ID (not secret): app2AppOauth (client-credentials flow)"
+        in lines
+    )
+    assert (
+        "  GET /board -> client.gameplay.get_board() -> Status; auth: defaultApiKey or app2AppOauth; "
+        "credentials: api_key | client_id+client_secret" in lines
+    )
+    assert (
+        "  PUT /board/{row}/{column} -> client.gameplay.put_square() -> Status; auth: bearerHttpAuthentication "
+        "or user2AppOauth; credentials: api_key" in lines
+    )
 
 
 def test_validate_shows_notte_security() -> None:
-    lines = _validate(str(ROOT / "specs" / "notte.yaml"), "--overlay", str(ROOT / "specs" / "notte.overlay.yaml"))
+    lines = _validate(
+        str(ROOT / "specs" / "notte.yaml"), "--overlay", str(ROOT / "specs" / "notte.overlay.yaml")
+    )
 
-    assert "  OAuth2PasswordBearer: OAuth2, sent as a bearer token; client asks for an access token: api_key= " \
-           "(or $NOTTE_API_KEY); or password flow (token from 'token', resolved against the base URL): username= " \
-           "and password= (or $NOTTE_USERNAME and $NOTTE_PASSWORD)" in lines
+    assert (
+        "  OAuth2PasswordBearer: OAuth2, sent as a bearer token; client asks for an access token: api_key= "
+        "(or $NOTTE_API_KEY); or password flow (token from 'token', resolved against the base URL): username= "
+        "and password= (or $NOTTE_USERNAME and $NOTTE_PASSWORD)" in lines
+    )
     assert "  api_key= or $NOTTE_API_KEY (secret): OAuth2PasswordBearer (access token)" in lines
     assert "  password= or $NOTTE_PASSWORD (secret): OAuth2PasswordBearer (password flow)" in lines
     assert "  header parameter 'x-notte-api-key' filled from api_key= (1 operation)" in lines
-    assert "  POST /functions/{function_id}/runs/start -> client.functions.run_start() -> Any; auth: " \
-           "OAuth2PasswordBearer; credentials: api_key | username+password; also header 'x-notte-api-key' " \
-           "from api_key=" in lines
+    assert (
+        "  POST /functions/{function_id}/runs/start -> client.functions.run_start() -> Any; auth: "
+        "OAuth2PasswordBearer; credentials: api_key | username+password; also header 'x-notte-api-key' "
+        "from api_key=" in lines
+    )
 
 
 def test_validate_shows_optional_auth_mutual_tls_and_client_params() -> None:
     combos = _validate(str(FIXTURES / "combos.yaml"))
-    assert "  GET /optional -> client.optional.optional() -> OptionalModelResponse; auth: bearer or anonymous; " \
-           "credentials: token | none (anonymous)" in combos
-    assert "  GET /both -> client.both.both() -> BothResponse; auth: headerKey + queryKey; credentials: " \
-           "api_key+query_key" in combos
+    assert (
+        "  GET /optional -> client.optional.optional() -> OptionalModelResponse; auth: bearer or anonymous; "
+        "credentials: token | none (anonymous)" in combos
+    )
+    assert (
+        "  GET /both -> client.both.both() -> BothResponse; auth: headerKey + queryKey; credentials: "
+        "api_key+query_key" in combos
+    )
     tls = _validate(str(FIXTURES / "mtls.yaml"))
-    assert "  clientCert: mutual TLS (a client certificate issued by the API's CA); client asks for cert= " \
-           "(a client certificate)" in tls
+    assert (
+        "  clientCert: mutual TLS (a client certificate issued by the API's CA); client asks for cert= "
+        "(a client certificate)" in tls
+    )
     assert "  cert= (a client certificate; no environment variable): clientCert" in tls
-    intuned = _validate(str(ROOT / "specs" / "intuned.yaml"), "--overlay", str(ROOT / "specs" / "intuned.overlay.yaml"))
-    assert "  client-level parameter 'workspaceId': workspace_id= or $INTUNED_WORKSPACE_ID (given once, to " \
-           "the client)" in intuned
+    intuned = _validate(
+        str(ROOT / "specs" / "intuned.yaml"),
+        "--overlay",
+        str(ROOT / "specs" / "intuned.overlay.yaml"),
+    )
+    assert (
+        "  client-level parameter 'workspaceId': workspace_id= or $INTUNED_WORKSPACE_ID (given once, to "
+        "the client)" in intuned
+    )
 
 
 # -- the constructor asks once, by name; env vars when built ------------------------------------
 
 
 def test_each_credential_is_asked_for_once_by_name(galaxy: ModuleType) -> None:
-    expected = ["bearer_token", "username", "password", "header_key", "query_key", "cookie_key",
-                "access_token", "client_id", "client_secret", "oidc_token"]
+    expected = [
+        "bearer_token",
+        "username",
+        "password",
+        "header_key",
+        "query_key",
+        "cookie_key",
+        "access_token",
+        "client_id",
+        "client_secret",
+        "oidc_token",
+    ]
     parameters = list(inspect.signature(_class(galaxy, "sync")).parameters)
     assert [p for p in parameters if p in expected] == expected  # each once, keyword-only
     assert "cert" in parameters and "verify" in parameters  # mutual TLS and private CAs
@@ -601,11 +775,17 @@ async def test_client_credentials_one_token_for_many_calls(
     results = [await done(client.items.list()) for _ in range(10)]
 
     assert results == [["a", "b"]] * 10
-    assert authority.machine.forms == [{
-        "grant_type": ["client_credentials"], "client_id": ["cid"], "client_secret": ["cs"],
-        "scope": ["items:read items:write"],
-    }]
-    assert "authorization" not in authority.machine.headers[0]  # the token request carries no API auth
+    assert authority.machine.forms == [
+        {
+            "grant_type": ["client_credentials"],
+            "client_id": ["cid"],
+            "client_secret": ["cs"],
+            "scope": ["items:read items:write"],
+        }
+    ]
+    assert (
+        "authorization" not in authority.machine.headers[0]
+    )  # the token request carries no API auth
     assert authority.tokens_sent("/v1/items") == ["Bearer machine-1"] * 10
 
 
@@ -618,7 +798,9 @@ async def test_password_flow_with_a_token_url_relative_to_the_base_url(
     profiles = [await done(client.profile.get()) for _ in range(3)]
 
     assert [p.name for p in profiles] == ["user-1"] * 3
-    assert authority.user.forms == [{"grant_type": ["password"], "username": ["ann"], "password": ["pw"]}]
+    assert authority.user.forms == [
+        {"grant_type": ["password"], "username": ["ann"], "password": ["pw"]}
+    ]
     assert authority.machine.count == 0
 
 
@@ -649,8 +831,12 @@ async def test_a_401_fetches_a_new_token_and_retries_once(
     assert (await done(client.profile.get())).name == "user-2"
     assert (await done(client.profile.get())).name == "user-2"
     assert authority.user.count == 2
-    assert authority.tokens_sent("/v1/profile") == ["Bearer user-1", "Bearer user-1", "Bearer user-2",
-                                                     "Bearer user-2"]
+    assert authority.tokens_sent("/v1/profile") == [
+        "Bearer user-1",
+        "Bearer user-1",
+        "Bearer user-2",
+        "Bearer user-2",
+    ]
 
 
 @pytest.mark.parametrize("flavour", ["sync", "async"])
@@ -671,7 +857,9 @@ async def test_a_401_that_persists_is_raised_without_a_loop(
 async def test_a_static_token_needs_no_token_endpoint(
     oauth2: ModuleType, authority: Authority, flavour: str
 ) -> None:
-    client = _flow_client(oauth2, flavour, authority, api_key="machine-static", client_id="c", client_secret="s")
+    client = _flow_client(
+        oauth2, flavour, authority, api_key="machine-static", client_id="c", client_secret="s"
+    )
 
     await done(client.items.list())
     authority.server.routes["/v1/items"] = lambda seen: Reply(401, json={"detail": "no"})
@@ -733,11 +921,44 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
     sign = ["-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2"]
     for command in (
-        ["req", "-x509", *ec, "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=ca"],
-        ["req", *ec, "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"],
+        [
+            "req",
+            "-x509",
+            *ec,
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=ca",
+        ],
+        [
+            "req",
+            *ec,
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
         ["x509", "-req", "-in", "server.csr", *sign, "-out", "server.pem", "-extfile", "san.ext"],
-        ["req", *ec, "-keyout", "client.key", "-passout", f"pass:{SENTINEL}", "-out", "client.csr",
-         "-subj", "/CN=client"],
+        [
+            "req",
+            *ec,
+            "-keyout",
+            "client.key",
+            "-passout",
+            f"pass:{SENTINEL}",
+            "-out",
+            "client.csr",
+            "-subj",
+            "/CN=client",
+        ],
         ["x509", "-req", "-in", "client.csr", *sign, "-out", "client.pem"],
     ):
         subprocess.run(["openssl", *command], cwd=folder, check=True, capture_output=True)
@@ -752,13 +973,23 @@ async def test_mutual_tls_presents_the_client_certificate(
     with ScriptedServer(tls=certificates.server_context()) as server:
         server.routes["/whoami"] = lambda seen: Reply(json={"ok": True})
         server.routes["/both"] = lambda seen: Reply(json={"key": seen.headers.get("x-key")})
-        client = cls(base_url=server.url, cert=certificates.client_cert, verify=certificates.trusting_context())
+        client = cls(
+            base_url=server.url,
+            cert=certificates.client_cert,
+            verify=certificates.trusting_context(),
+        )
 
-        assert await done(client.whoami.whoami()) == {"ok": True}  # the server requires the certificate
+        assert await done(client.whoami.whoami()) == {
+            "ok": True
+        }  # the server requires the certificate
         with pytest.raises(mtls.errors.MissingCredentialError) as no_key:
             await done(client.both.both())
-        keyed = cls(base_url=server.url, cert=certificates.client_cert, verify=certificates.trusting_context(),
-                    api_key="k")
+        keyed = cls(
+            base_url=server.url,
+            cert=certificates.client_cert,
+            verify=certificates.trusting_context(),
+            api_key="k",
+        )
         assert await done(keyed.both.both()) == {"key": "k"}  # AND: the certificate and the key
         before = len(server.seen)
         with pytest.raises(mtls.errors.MissingCredentialError) as no_cert:
@@ -775,15 +1006,27 @@ async def test_mutual_tls_presents_the_client_certificate(
 def echo(seen: Seen) -> Reply:
     """A careless server: repeats every credential it received in a 400 error body."""
     authorization = seen.headers.get("authorization", "")
-    decoded = base64.b64decode(authorization[6:]).decode() if authorization.startswith("Basic ") else ""
-    said = {"auth": authorization, "decoded": decoded, "key": seen.headers.get("x-api-key", ""),
-            "cookie": seen.headers.get("cookie", ""), "query": seen.target.partition("?")[2]}
+    decoded = (
+        base64.b64decode(authorization[6:]).decode() if authorization.startswith("Basic ") else ""
+    )
+    said = {
+        "auth": authorization,
+        "decoded": decoded,
+        "key": seen.headers.get("x-api-key", ""),
+        "cookie": seen.headers.get("cookie", ""),
+        "query": seen.target.partition("?")[2],
+    }
     return Reply(400, json={"error": "bad request", "echo": said})
 
 
 def _forms(secret: str, username: str | None) -> set[str]:
     """A secret as it could show up: raw, percent- or form-encoded, inside a basic credential."""
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), str(httpx.QueryParams({"": secret}))[1:]}
+    forms = {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        str(httpx.QueryParams({"": secret}))[1:],
+    }
     if username:
         forms.add(base64.b64encode(f"{username}:{secret}".encode()).decode())
     return forms
@@ -815,8 +1058,13 @@ def _leaks(texts: list[str], username: str | None) -> list[str]:
 @pytest.mark.parametrize("flavour", ["sync", "async"])
 @pytest.mark.parametrize("way", [*SECRET_WAYS, "oauth2 password", "mutualTLS key password"])
 async def test_a_secret_never_shows_in_repr_errors_tracebacks_or_logs(
-    galaxy: ModuleType, oauth2: ModuleType, mtls: ModuleType, certificates: Certificates,
-    way: str, flavour: str, caplog: pytest.LogCaptureFixture,
+    galaxy: ModuleType,
+    oauth2: ModuleType,
+    mtls: ModuleType,
+    certificates: Certificates,
+    way: str,
+    flavour: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)  # every logger: the package's, httpx's, httpcore's
     options: dict[str, Any]
@@ -832,12 +1080,22 @@ async def test_a_secret_never_shows_in_repr_errors_tracebacks_or_logs(
             server.routes["/v1/token"] = TokenIssuer(prefix=SENTINEL)
             server.routes["/v1/profile"] = echo
             options = {"username": "ann", "password": SENTINEL}
-            module, base, call, username = oauth2, server.url + "/v1", lambda c: c.profile.get(), "ann"
+            module, base, call, username = (
+                oauth2,
+                server.url + "/v1",
+                lambda c: c.profile.get(),
+                "ann",
+            )
         else:
             server = stack.enter_context(ScriptedServer())
             server.routes["/planets/1"] = echo
             options = SECRET_WAYS[way]
-            module, base, call, username = galaxy, server.url, lambda c: c.planets.delete(1), options.get("username")
+            module, base, call, username = (
+                galaxy,
+                server.url,
+                lambda c: c.planets.delete(1),
+                options.get("username"),
+            )
         cls = _class(module, flavour)
         client = cls(base_url=base, **options)
 
@@ -850,9 +1108,22 @@ async def test_a_secret_never_shows_in_repr_errors_tracebacks_or_logs(
     if way != "mutualTLS key password":
         assert _leaks([bad.value.body], username), "the server did receive the secret and repeat it"
     errors = [bad.value, unreachable.value]
-    texts = [repr(client), str(client), repr(copy), repr(client.planets if module is galaxy else client)]
-    texts += [text for error in errors for text in (str(error), repr(error), error.message,
-                                                    "".join(traceback.format_exception(error)))]
+    texts = [
+        repr(client),
+        str(client),
+        repr(copy),
+        repr(client.planets if module is galaxy else client),
+    ]
+    texts += [
+        text
+        for error in errors
+        for text in (
+            str(error),
+            repr(error),
+            error.message,
+            "".join(traceback.format_exception(error)),
+        )
+    ]
     texts += [record.getMessage() for record in caplog.records]
     assert any(record.name == module.__name__ for record in caplog.records)
     assert _leaks(texts, username) == []
@@ -866,8 +1137,13 @@ def prism() -> Iterator[dict[str, str]]:
     if not prism_available():
         pytest.skip("Prism is not installed (run .ci/install)")
     specs = {"combos": FIXTURES / "combos.yaml"}
-    specs.update({name: path for name, path in (("galaxy", GALAXY_SPEC), ("tictactoe", TICTACTOE_SPEC))
-                  if path.is_file()})
+    specs.update(
+        {
+            name: path
+            for name, path in (("galaxy", GALAXY_SPEC), ("tictactoe", TICTACTOE_SPEC))
+            if path.is_file()
+        }
+    )
     with ExitStack() as stack:
         yield {name: stack.enter_context(run_prism(path)) for name, path in specs.items()}
 
@@ -899,20 +1175,33 @@ GALAXY_CALLS: dict[str, Callable[[Any], Any]] = {  # every operationId with a se
     "updatePlanet": lambda c: c.planets.update(1, name="Mars", type="terrestrial"),
     "deletePlanet": lambda c: c.planets.delete(1),
     "uploadImage": lambda c: c.planets.upload_image(1, image=PNG),
-    "createCelestialBody": lambda c: c.celestial_bodies.create(body={"id": 2, "name": "Luna", "type": "moon"}),
+    "createCelestialBody": lambda c: c.celestial_bodies.create(
+        body={"id": 2, "name": "Luna", "type": "moon"}
+    ),
     "getMe": lambda c: c.authentication.get_me(),
 }
 GALAXY_WAYS: dict[str, tuple[str, dict[str, str], dict[str, str]]] = {
     # way ➜ (scheme, credentials given, what must be on the wire: nothing else may be)
     "bearerAuth": ("bearerAuth", {"bearer_token": "bt-1"}, {"authorization": "Bearer bt-1"}),
-    "basicAuth": ("basicAuth", {"username": "ann", "password": "pw-1"}, {"authorization": basic("ann", "pw-1")}),
+    "basicAuth": (
+        "basicAuth",
+        {"username": "ann", "password": "pw-1"},
+        {"authorization": basic("ann", "pw-1")},
+    ),
     "apiKeyQuery": ("apiKeyQuery", {"query_key": "qk-1"}, {"?api_key": "qk-1"}),
     "apiKeyHeader": ("apiKeyHeader", {"header_key": "hk-1"}, {"x-api-key": "hk-1"}),
     "apiKeyCookie": ("apiKeyCookie", {"cookie_key": "ck-1"}, {"cookie": "api_key=ck-1"}),
     "oAuth2 access token": ("oAuth2", {"access_token": "at-1"}, {"authorization": "Bearer at-1"}),
-    "oAuth2 client credentials": ("oAuth2", {"client_id": "cid", "client_secret": "cs-1"},
-                                  {"authorization": f"Bearer {SENTINEL}-issued-*"}),
-    "openIdConnect": ("openIdConnect", {"oidc_token": "oidc-1"}, {"authorization": "Bearer oidc-1"}),
+    "oAuth2 client credentials": (
+        "oAuth2",
+        {"client_id": "cid", "client_secret": "cs-1"},
+        {"authorization": f"Bearer {SENTINEL}-issued-*"},
+    ),
+    "openIdConnect": (
+        "openIdConnect",
+        {"oidc_token": "oidc-1"},
+        {"authorization": "Bearer oidc-1"},
+    ),
 }
 
 
@@ -930,7 +1219,8 @@ def _spec_security(spec: Path) -> dict[str, list[list[str]]]:
 
 def _matches(actual: dict[str, str], expected: dict[str, str]) -> bool:
     return actual.keys() == expected.keys() and all(
-        actual[k] == v or (v.endswith("*") and actual[k].startswith(v[:-1])) for k, v in expected.items()
+        actual[k] == v or (v.endswith("*") and actual[k].startswith(v[:-1]))
+        for k, v in expected.items()
     )
 
 
@@ -939,8 +1229,11 @@ def _matches(actual: dict[str, str], expected: dict[str, str]) -> bool:
 @pytest.mark.parametrize("flavour", ["sync", "async"])
 @pytest.mark.parametrize("way", list(GALAXY_WAYS))
 async def test_galaxy_each_scheme_on_each_secured_operation_passes_prism(
-    galaxy: ModuleType, prism: dict[str, str], token_server: tuple[ScriptedServer, TokenIssuer],
-    way: str, flavour: str,
+    galaxy: ModuleType,
+    prism: dict[str, str],
+    token_server: tuple[ScriptedServer, TokenIssuer],
+    way: str,
+    flavour: str,
 ) -> None:
     security = _spec_security(GALAXY_SPEC)
     assert {op for op, alts in security.items() if alts} == set(GALAXY_CALLS)
@@ -982,7 +1275,11 @@ async def test_galaxy_without_credentials_fails_before_sending(
             message, error = str(caught.value), caught.value
             assert error.arguments and len(error.env_vars) == len(error.arguments)
             for argument, env in zip(error.arguments, error.env_vars, strict=True):
-                assert f"{argument}=..." in message and env in message and env == f"GALAXY_{argument.upper()}"
+                assert (
+                    f"{argument}=..." in message
+                    and env in message
+                    and env == f"GALAXY_{argument.upper()}"
+                )
         assert recorder.requests == []
     client, _ = recorded(galaxy_plain, flavour, prism["galaxy"])
     with pytest.raises(galaxy_plain.errors.MissingCredentialError) as caught:
@@ -1007,23 +1304,45 @@ async def test_galaxy_without_credentials_fails_before_sending(
 async def test_galaxy_as_published_uses_the_first_alternative_it_has_credentials_for(
     galaxy_plain: ModuleType, galaxy: ModuleType, prism: dict[str, str], flavour: str
 ) -> None:
-    key, key_rec = recorded(galaxy_plain, flavour, prism["galaxy"], api_key="k-1", username="ann", password="pw")
+    key, key_rec = recorded(
+        galaxy_plain, flavour, prism["galaxy"], api_key="k-1", username="ann", password="pw"
+    )
     user, user_rec = recorded(galaxy_plain, flavour, prism["galaxy"], username="ann", password="pw")
-    everything, all_rec = recorded(galaxy, flavour, prism["galaxy"], **{
-        name: value for _, credentials, _ in GALAXY_WAYS.values() for name, value in credentials.items()})
+    everything, all_rec = recorded(
+        galaxy,
+        flavour,
+        prism["galaxy"],
+        **{
+            name: value
+            for _, credentials, _ in GALAXY_WAYS.values()
+            for name, value in credentials.items()
+        },
+    )
     for make in GALAXY_CALLS.values():
         for client in (key, user, everything):
             _prism_accepted(*await _call(make, client))
-        _prism_accepted(*await _call(lambda c: c.planets.get(1), key))  # a public operation sends nothing
+        _prism_accepted(
+            *await _call(lambda c: c.planets.get(1), key)
+        )  # a public operation sends nothing
 
     ops = list(GALAXY_CALLS)
-    first = {op: _spec_security(GALAXY_SPEC)[op][0][0] for op in ops}  # bearerAuth, or basicAuth for getMe
-    wire = {"bearerAuth": {"authorization": "Bearer k-1"}, "basicAuth": {"authorization": basic("ann", "pw")}}
+    first = {
+        op: _spec_security(GALAXY_SPEC)[op][0][0] for op in ops
+    }  # bearerAuth, or basicAuth for getMe
+    wire = {
+        "bearerAuth": {"authorization": "Bearer k-1"},
+        "basicAuth": {"authorization": basic("ann", "pw")},
+    }
     key_ops = [r for r in key_rec.requests if r.url.path != "/planets/1" or r.method != "GET"]
     assert [evidence(r) for r in key_ops] == [wire[first[op]] for op in ops]
-    assert [evidence(r) for r in key_rec.requests if r.method == "GET" and r.url.path == "/planets/1"] == [{}] * 6
+    assert [
+        evidence(r) for r in key_rec.requests if r.method == "GET" and r.url.path == "/planets/1"
+    ] == [{}] * 6
     assert [evidence(r) for r in user_rec.requests] == [{"authorization": basic("ann", "pw")}] * 6
-    distinct = {"bearerAuth": {"authorization": "Bearer bt-1"}, "basicAuth": {"authorization": basic("ann", "pw-1")}}
+    distinct = {
+        "bearerAuth": {"authorization": "Bearer bt-1"},
+        "basicAuth": {"authorization": basic("ann", "pw-1")},
+    }
     assert [evidence(r) for r in all_rec.requests] == [distinct[first[op]] for op in ops]
 
 
@@ -1034,11 +1353,26 @@ TICTACTOE_CALLS: dict[str, Callable[[Any], Any]] = {
 }
 TICTACTOE_WAYS: dict[str, tuple[str, dict[str, str], dict[str, str]]] = {
     "defaultApiKey": ("defaultApiKey", {"api_key": "k-1"}, {"api-key": "k-1"}),
-    "app2AppOauth access token": ("app2AppOauth", {"app_token": "a-1"}, {"authorization": "Bearer a-1"}),
-    "app2AppOauth client credentials": ("app2AppOauth", {"client_id": "cid", "client_secret": "cs"},
-                                        {"authorization": f"Bearer {SENTINEL}-issued-*"}),
-    "bearerHttpAuthentication": ("bearerHttpAuthentication", {"bearer_token": "b-1"}, {"authorization": "Bearer b-1"}),
-    "user2AppOauth access token": ("user2AppOauth", {"user_token": "u-1"}, {"authorization": "Bearer u-1"}),
+    "app2AppOauth access token": (
+        "app2AppOauth",
+        {"app_token": "a-1"},
+        {"authorization": "Bearer a-1"},
+    ),
+    "app2AppOauth client credentials": (
+        "app2AppOauth",
+        {"client_id": "cid", "client_secret": "cs"},
+        {"authorization": f"Bearer {SENTINEL}-issued-*"},
+    ),
+    "bearerHttpAuthentication": (
+        "bearerHttpAuthentication",
+        {"bearer_token": "b-1"},
+        {"authorization": "Bearer b-1"},
+    ),
+    "user2AppOauth access token": (
+        "user2AppOauth",
+        {"user_token": "u-1"},
+        {"authorization": "Bearer u-1"},
+    ),
 }
 
 
@@ -1047,8 +1381,11 @@ TICTACTOE_WAYS: dict[str, tuple[str, dict[str, str], dict[str, str]]] = {
 @pytest.mark.parametrize("flavour", ["sync", "async"])
 @pytest.mark.parametrize("way", list(TICTACTOE_WAYS))
 async def test_tictactoe_each_scheme_on_each_secured_operation_passes_prism(
-    tictactoe: ModuleType, prism: dict[str, str], token_server: tuple[ScriptedServer, TokenIssuer],
-    way: str, flavour: str,
+    tictactoe: ModuleType,
+    prism: dict[str, str],
+    token_server: tuple[ScriptedServer, TokenIssuer],
+    way: str,
+    flavour: str,
 ) -> None:
     security = _spec_security(TICTACTOE_SPEC)
     assert set(security) == set(TICTACTOE_CALLS)
@@ -1066,13 +1403,17 @@ async def test_tictactoe_each_scheme_on_each_secured_operation_passes_prism(
     assert len(sent) == len(accepting) >= 1
     assert [r for r in sent if not _matches(evidence(r), wire)] == []
     token_requests = [str(r.url) for r in recorder.requests if r not in sent]
-    assert token_requests == ([token_server[0].url + "/oauth/token"] if "client credentials" in way else [])
+    assert token_requests == (
+        [token_server[0].url + "/oauth/token"] if "client credentials" in way else []
+    )
 
 
 @pytest.mark.slow
 @needs_prism
 @pytest.mark.parametrize("flavour", ["sync", "async"])
-async def test_tictactoe_as_published(tictactoe_plain: ModuleType, prism: dict[str, str], flavour: str) -> None:
+async def test_tictactoe_as_published(
+    tictactoe_plain: ModuleType, prism: dict[str, str], flavour: str
+) -> None:
     client, recorder = recorded(tictactoe_plain, flavour, prism["tictactoe"], api_key="k-1")
     for make in TICTACTOE_CALLS.values():
         _prism_accepted(*await _call(make, client))
@@ -1082,7 +1423,10 @@ async def test_tictactoe_as_published(tictactoe_plain: ModuleType, prism: dict[s
             await done(make(bare))
 
     assert [evidence(r) for r in recorder.requests] == [
-        {"api-key": "k-1"}, {"authorization": "Bearer k-1"}, {"authorization": "Bearer k-1"}]
+        {"api-key": "k-1"},
+        {"authorization": "Bearer k-1"},
+        {"authorization": "Bearer k-1"},
+    ]
     assert bare_rec.requests == []
     # basicHttpAuthentication is used by no operation: generated and documented all the same.
     assert type(tictactoe_plain._client._SCHEMES["basicHttpAuthentication"]).__name__ == "BasicAuth"
@@ -1091,10 +1435,18 @@ async def test_tictactoe_as_published(tictactoe_plain: ModuleType, prism: dict[s
 @pytest.mark.slow
 @needs_prism
 @pytest.mark.parametrize("flavour", ["sync", "async"])
-async def test_requirement_combinations_pass_prism(combos: ModuleType, prism: dict[str, str], flavour: str) -> None:
+async def test_requirement_combinations_pass_prism(
+    combos: ModuleType, prism: dict[str, str], flavour: str
+) -> None:
     url = prism["combos"]
-    everything = {"api_key": "hk", "query_key": "qk", "session_key": "sk", "token": "tk",
-                  "username": "ann", "password": "pw"}
+    everything = {
+        "api_key": "hk",
+        "query_key": "qk",
+        "session_key": "sk",
+        "token": "tk",
+        "username": "ann",
+        "password": "pw",
+    }
     full, full_rec = recorded(combos, flavour, url, **everything)
     for name in ("inherited", "override", "both", "either", "optional", "public"):
         assert (await done(getattr(getattr(full, name), name)())).ok is True
@@ -1111,14 +1463,21 @@ async def test_requirement_combinations_pass_prism(combos: ModuleType, prism: di
     assert (await done(token_only.either.either())).ok is True
     assert (await done(token_only.optional.optional())).ok is True
     anonymous, anonymous_rec = recorded(combos, flavour, url)
-    assert (await done(anonymous.optional.optional())).ok is True  # Prism: `{}` means no Authorization
+    assert (
+        await done(anonymous.optional.optional())
+    ).ok is True  # Prism: `{}` means no Authorization
     assert [evidence(r) for r in token_rec.requests + anonymous_rec.requests] == [
-        {"authorization": "Bearer tk"}, {"authorization": "Bearer tk"}, {}]
+        {"authorization": "Bearer tk"},
+        {"authorization": "Bearer tk"},
+        {},
+    ]
 
     half, half_rec = recorded(combos, flavour, url, api_key="hk")
     with pytest.raises(combos.errors.MissingCredentialError) as caught:
         await done(half.both.both())
-    assert str(caught.value).endswith("needs an API key: pass query_key=... or set COMBOS_QUERY_KEY")
+    assert str(caught.value).endswith(
+        "needs an API key: pass query_key=... or set COMBOS_QUERY_KEY"
+    )
     assert half_rec.requests == []
     async with httpx.AsyncClient(base_url=url) as raw:  # Prism does enforce the AND
         assert (await raw.get("/both", headers={"X-Key": "Key hk"})).status_code == 401

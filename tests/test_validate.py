@@ -180,5 +180,3 @@ def test_validation_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -
 )
 def test_published_specs_validate(name: str) -> None:
     validate_spec(load_spec(CORPUS / name))
-
-

@@ -58,7 +58,9 @@ class Recorder:
 def _clients(module: Any, cls: str, base_url: str, **kwargs: Any) -> tuple[Any, Any, Recorder]:
     recorder = Recorder()
     sync = getattr(module, cls)(
-        base_url=base_url, http_client=httpx.Client(event_hooks={"request": [recorder.sync]}), **kwargs
+        base_url=base_url,
+        http_client=httpx.Client(event_hooks={"request": [recorder.sync]}),
+        **kwargs,
     )
     async_ = getattr(module, f"Async{cls}")(
         base_url=base_url,
@@ -78,7 +80,10 @@ VENDORS = ("autotab", "intuned", "notte", "ziet", "aimable")
 def test_autotab_run_start(prism_urls: dict[str, str]) -> None:
     api = _client_module("autotab", "autotab_api")
     sync, async_, rec = _clients(api, "Autotab", prism_urls["autotab"], api_key="sk-autotab")
-    args = {"skill_id": "skill_fe517503-384a-45c5-87a3-94f98126e626", "inputs": {"query": "OpenAI news"}}
+    args = {
+        "skill_id": "skill_fe517503-384a-45c5-87a3-94f98126e626",
+        "inputs": {"query": "OpenAI news"},
+    }
     results = _both(lambda: sync.run.start(**args), lambda: async_.run.start(**args))
     for result in results:
         assert result is None or isinstance(result, api.models.RunSession)
@@ -118,8 +123,14 @@ def test_intuned_run_start(prism_urls: dict[str, str]) -> None:
 def test_notte_function_run_start(prism_urls: dict[str, str]) -> None:
     api = _client_module("notte", "notte_api")
     sync, async_, rec = _clients(api, "Notte", prism_urls["notte"], api_key="nt-key")
-    args = {"function_id": "fn_123", "workflow_id": "wf_1", "variables": {"url": "https://shop.notte.cc/"}}
-    results = _both(lambda: sync.functions.run_start(**args), lambda: async_.functions.run_start(**args))
+    args = {
+        "function_id": "fn_123",
+        "workflow_id": "wf_1",
+        "variables": {"url": "https://shop.notte.cc/"},
+    }
+    results = _both(
+        lambda: sync.functions.run_start(**args), lambda: async_.functions.run_start(**args)
+    )
     assert len(results) == 2  # Notte documents an untyped result: any JSON is accepted
     for request in rec.requests:
         assert request.url.path == "/functions/fn_123/runs/start"
