@@ -120,7 +120,6 @@ class Operation:
     body: Body | None
     result: str  # annotation of the success result: "Run", "RunSession | None", "None", "Any"
     result_parsed: bool  # False when the success response has no body
-    success_statuses: tuple[str, ...]
     errors: tuple[tuple[str, str], ...]  # (status key, annotation) of declared error bodies
     security: tuple[tuple[str, ...], ...] | None  # None: no requirement declared anywhere
     idempotency_header: str | None

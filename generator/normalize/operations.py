@@ -109,7 +109,7 @@ class OperationBuilder:
         scope = names.Scope()
         parameters = self._parameters(path, item, op, pointer, scope)
         body = self._body(op, pointer, base, scope)
-        result, parsed, success = self._result(op, pointer, base)
+        result, parsed = self._result(op, pointer, base)
         own = "security" in op  # else the global requirement, warned about once under /security
         security = requirements(
             op["security"] if own else global_security,
@@ -138,7 +138,6 @@ class OperationBuilder:
                 body=body,
                 result=result,
                 result_parsed=parsed,
-                success_statuses=success,
                 errors=self._errors(op, pointer, base),
                 security=security,
                 idempotency_header=idempotency,
@@ -322,7 +321,7 @@ class OperationBuilder:
 
     def _result(
         self, op: Mapping[str, Any], pointer: str, base: str
-    ) -> tuple[str, bool, tuple[str, ...]]:
+    ) -> tuple[str, bool]:
         responses = self._responses(op, pointer)
         success = [r for r in responses if r[0].startswith("2") or r[0].upper() == "2XX"]
         if not success:
@@ -340,7 +339,7 @@ class OperationBuilder:
         result = " | ".join(annotations) if annotations else "None"
         if "Any" in annotations:
             result = "Any"
-        return result, parsed, tuple(s for s, _, _ in success)
+        return result, parsed
 
     def _errors(
         self, op: Mapping[str, Any], pointer: str, base: str

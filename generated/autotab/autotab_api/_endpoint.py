@@ -33,7 +33,6 @@ class Endpoint(Generic[T]):
     security: Security = ()
     idempotency_header: str | None = None
     body_encoding: BodyEncoding | None = None
-    success_statuses: tuple[str, ...] = ()
     body_type: Any = None
     """The type a whole request body is checked against before sending (None: not checked)."""
     _adapters: dict[str, TypeAdapter[Any]] = field(

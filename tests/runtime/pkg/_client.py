@@ -86,7 +86,6 @@ GET_RUN = Endpoint[Run](
     result=Run,
     errors=_ERRORS,
     security=(("apiKey",),),
-    success_statuses=("200",),
 )
 INVOKE_RUN = Endpoint[Run](
     method="POST",
