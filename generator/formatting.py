@@ -4,12 +4,14 @@ Formatting is the most expensive stage on large specs; the cache (keyed by the
 source text, black's version and mode) makes regeneration of an unchanged spec and
 ``--check`` nearly free, and black is imported only when something is not cached.
 
-What is not cached is formatted with the cyclic garbage collector paused (black builds
-large cyclic trees, and collections kept rescanning them and the rest of the pipeline's
-heap: two to three times black's own time on big files, for the same output) and, when the
-pipeline has helper processes (:mod:`generator.lanes`), by them, biggest file first. Every
-file is formatted on its own by the same ``black.format_str`` call either way, so the output
-does not depend on how many processes ran.
+What is not cached is formatted piece by piece (:mod:`generator.chunks`: top-level classes
+and functions, each cached too, so a changed schema re-formats one class), with the cyclic
+garbage collector paused (black builds large cyclic trees, and collections kept rescanning
+them and the rest of the pipeline's heap: two to three times black's own time, for the same
+output) and, when the pipeline has helper processes (:mod:`generator.lanes`), by them, biggest
+piece first. Each piece goes through the same ``black.format_str`` call either way and the
+joined pieces are black's output for the whole file, so the output does not depend on how many
+processes ran.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from .cache import cache_root
-from .errors import ClientgenError
 from .chunks import join, split
+from .errors import ClientgenError
 from .lanes import Job, Lanes
 
 _LINE_LENGTH = 100
