@@ -319,9 +319,7 @@ class OperationBuilder:
             out.append((str(status), schema, where))
         return out
 
-    def _result(
-        self, op: Mapping[str, Any], pointer: str, base: str
-    ) -> tuple[str, bool]:
+    def _result(self, op: Mapping[str, Any], pointer: str, base: str) -> tuple[str, bool]:
         responses = self._responses(op, pointer)
         success = [r for r in responses if r[0].startswith("2") or r[0].upper() == "2XX"]
         if not success:
