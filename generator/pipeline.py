@@ -48,7 +48,7 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
     """Every file of the package, formatted, in memory (nothing written).
 
     With helper processes (:mod:`.lanes`: several cores) the validator runs in one while this
-    process normalizes and renders, and black formats the rendered files while
+    process imports datamodel-code-generator, normalizes and renders, and black formats the rendered files while
     datamodel-code-generator models the schemas; nothing is used before the validator has
     accepted the spec, and a stage that trips over an invalid spec reports the validator's
     finding instead. Without helpers the stages run one after the other.
@@ -70,8 +70,8 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     validated = lanes.submit(_validate, spec)
     if lanes.parallel:
         preload()  # the biggest import, while a helper validates
-    if not lanes.parallel:
-        validated.result()
+    else:
+        validated.result()  # it ran already: a broken spec stops here
     with _validator_first(validated):
         from .models import render_models
         from .normalize import normalize
