@@ -124,9 +124,9 @@ class Formatting:
     """
 
     def __init__(self, lanes: Lanes | None = None) -> None:
-        self._lanes = lanes
+        self._lanes = lanes or Lanes(0)  # no helpers: each batch is formatted when added
         self._done: dict[str, str] = {}
-        self._files: dict[str, tuple[str, list[str]]] = {}  # path ➜ source, its pieces
+        self._files: dict[str, tuple[Path, list[str]]] = {}  # path ➜ its cache entry, pieces
         self._formatted: dict[str, str] = {}  # piece ➜ formatted piece
         self._jobs: list[tuple[list[str], Job[list[tuple[str | None, str]]]]] = []
 
@@ -136,12 +136,13 @@ class Formatting:
             if not (path.endswith(".py") and text):
                 self._done[path] = text
                 continue
-            hit = _read(_cache_path(text))
+            cached = _cache_path(text)
+            hit = _read(cached)
             if hit is not None:
                 self._done[path] = hit
                 continue
             pieces = split(text)
-            self._files[path] = (text, pieces)
+            self._files[path] = (cached, pieces)
             for piece in pieces:
                 if piece not in self._formatted:
                     piece_hit = _read(_cache_path(piece))
@@ -150,10 +151,7 @@ class Formatting:
                     self._formatted[piece] = piece_hit or ""
         todo = sorted(set(todo), key=len, reverse=True)
         for batch in _batches(todo):
-            if self._lanes is not None:
-                self._jobs.append((batch, self._lanes.submit(_format_pieces, batch)))
-            else:
-                self._jobs.append((batch, Job(_format_pieces, (batch,), None)))
+            self._jobs.append((batch, self._lanes.submit(_format_pieces, batch)))
 
     def result(self) -> dict[str, str]:
         """Every added file, formatted (waits for the helpers)."""
@@ -166,12 +164,12 @@ class Formatting:
                     _store(_cache_path(piece), formatted)
                     self._formatted[piece] = formatted
         self._jobs.clear()
-        for path, (source, pieces) in self._files.items():
+        for path, (cached, pieces) in self._files.items():
             bad = next((failed[p] for p in pieces if p in failed), None)
             if bad is not None:
                 raise _invalid(path, bad)
             formatted = join([self._formatted[p] for p in pieces])
-            _store(_cache_path(source), formatted)
+            _store(cached, formatted)
             self._done[path] = formatted
         self._files.clear()
         return dict(self._done)

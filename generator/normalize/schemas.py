@@ -281,11 +281,12 @@ class SchemaNormalizer:
         if "allOf" in schema:
             return self._norm_all_of(schema, hint, pointer, depth, top_level)
         for key in ("oneOf", "anyOf"):
-            if key in schema and _has_object_keywords(schema):
-                shared = _with_shared_properties(schema, key, hint, self._resolver)
+            if key not in schema:
+                continue
+            if _has_object_keywords(schema):
+                shared = _with_shared_properties(schema, key, hint)
                 return self._norm_body(shared, hint, pointer, depth, top_level=top_level)
-            if key in schema:
-                return self._norm_union(schema, key, hint, pointer, depth)
+            return self._norm_union(schema, key, hint, pointer, depth)
         if "const" in schema:  # a fixed value, not an enum: never widened by ``open_enums``
             return {"const": schema["const"], **_kept(schema, _KEEP_KEYS)}
         if "enum" in schema:
@@ -600,9 +601,7 @@ def _has_object_keywords(schema: Mapping[str, Any]) -> bool:
     return any(schema.get(k) for k in _OBJECT_KEYWORDS)
 
 
-def _with_shared_properties(
-    schema: dict[str, Any], key: str, hint: str, resolver: RefResolver
-) -> dict[str, Any]:
+def _with_shared_properties(schema: dict[str, Any], key: str, hint: str) -> dict[str, Any]:
     """An object with properties *and* a ``oneOf``/``anyOf`` as one equivalent shape.
 
     Branches that only constrain the object (``oneOf: [{required: [email]}, {required:
