@@ -47,9 +47,17 @@ def lay_out(prefix: str, expression: str, suffix: str, indent: int) -> str:
 
 def _lay_out(prefix: str, expression: str, suffix: str, indent: int) -> list[str]:
     parsed = _parse(expression)
-    if parsed is None:
-        return [" " * indent + prefix + expression + suffix]
-    return _lines(prefix, parsed[0], suffix, indent, parsed[1])
+    if parsed is not None:
+        try:
+            return _lines(prefix, parsed[0], suffix, indent, parsed[1])
+        except _BlackDecides:
+            pass
+    return [" " * indent + prefix + expression + suffix]
+
+
+class _BlackDecides(Exception):
+    """A part black would split at operators: the whole line is left to black, unsplit (a
+    half-laid-out line could end up split differently from black's own choice)."""
 
 
 def _parse(expression: str) -> tuple[ast.expr, _Source] | None:
@@ -89,7 +97,10 @@ def lay_out_parameter(parameter: str, indent: int) -> str:
     if len(operands) < 2 or not isinstance(operands[-1], (ast.Name, ast.Attribute, ast.Constant)):
         return line  # black may split inside the annotation instead: it decides
     pad = " " * indent
-    body = _union_lines(node, indent + 4, source)
+    try:
+        body = _union_lines(node, indent + 4, source)
+    except _BlackDecides:
+        return line
     return "\n".join([f"{pad}{name}: (", *body, f"{pad}) = {default},"])
 
 
@@ -130,15 +141,15 @@ def _lines(prefix: str, node: ast.expr, suffix: str, indent: int, source: _Sourc
         return [pad + flat]
     parts = _bracketed(node, source)
     if parts is None or not parts[1]:
-        return [pad + flat]  # nothing to split here: black decides
+        if parts is None and not _unsplittable(node):
+            raise _BlackDecides
+        return [pad + flat]  # a name, a constant, empty brackets: black leaves it long too
     opener, items, closer, kind = parts
     head, tail = pad + prefix + opener, pad + closer + suffix
     inner = indent + 4
     if len(items) == 1 and kind != "tuple":
         # no comma to split at: the one item goes on its own line, split further if need be
-        item_prefix, item_flat, item = items[0]
-        if inner + _width(item_flat) > LINE_LENGTH and not _unsplittable_or_bracketed(item):
-            return [pad + flat]  # it would split at operators: black decides
+        item_prefix, _, item = items[0]
         return [head, *_lines(item_prefix, item, "", inner, source), tail]
     joined = ", ".join(text for _, text, _ in items)
     if kind == "call" and inner + _width(joined) <= LINE_LENGTH:
@@ -149,11 +160,11 @@ def _lines(prefix: str, node: ast.expr, suffix: str, indent: int, source: _Sourc
     return [head, *body, tail]
 
 
-def _unsplittable_or_bracketed(node: ast.expr) -> bool:
-    """A name, constant or attribute (black leaves it whole) or a bracketed expression."""
+def _unsplittable(node: ast.expr) -> bool:
+    """A name, constant or dotted name: black leaves it whole however long."""
     if isinstance(node, ast.Attribute):
-        return _unsplittable_or_bracketed(node.value) and not isinstance(node.value, ast.Call)
-    return isinstance(node, (ast.Name, ast.Constant, ast.Call, ast.Subscript, ast.Dict, ast.List))
+        return _unsplittable(node.value)
+    return isinstance(node, (ast.Name, ast.Constant))
 
 
 def _bracketed(node: ast.expr, source: _Source) -> Parts | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import keyword
 
 import black
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.layout import lay_out, lay_out_import, lay_out_parameter
@@ -71,6 +71,11 @@ def _check(laid_out: str, one_line: str) -> None:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(key=names, expression=expressions)
+@example(  # a tuple too long for its line, two brackets deep: the whole line is black's
+    key="a",
+    expression='{"": {"00\\x1f\\x1f\\ud7fc\\U0002ebe1": '
+    '("00000\\x1f\\U00018cd6\\U0002ebe1", a, "0000000000", 100)}}',
+)
 def test_keyword_arguments(key: str, expression: str) -> None:
     laid = lay_out(f"{key}=", expression, ",", 8)
     _check(_method(["        X,", laid]), _method(["        X,", f"        {key}={expression},"]))
