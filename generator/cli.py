@@ -75,6 +75,37 @@ def _configs(
     return configs
 
 
+def run() -> None:
+    """The ``clientgen`` command: :func:`main`, then an exit without interpreter teardown.
+
+    A run leaves large heaps behind (datamodel-code-generator's models, black's trees, the
+    validator's registries); freeing them object by object costs about 0.1 s and achieves
+    nothing once every file is written, every helper stopped and the output flushed (mypy
+    exits the same way). An exception other than an exit propagates as usual.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exit:
+        code = _exit_status(exit.code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # e.g. a closed pipe; Python's own exit reports 120
+            code = code or 120
+    os._exit(code)
+
+
+def _exit_status(code: object) -> int:
+    """What ``sys.exit(code)`` would make the exit status (a message is printed, status 1)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clientgen")
 def main() -> None:

@@ -1,23 +1,22 @@
-"""black, with a content-hash cache so unchanged files cost nothing.
+"""black, remembering what it formatted so that unchanged code costs nothing.
 
-Formatting is the most expensive stage on large specs; the cache (keyed by the
-source text, black's version and mode) makes regeneration of an unchanged spec and
-``--check`` nearly free, and black is imported only when something is not cached.
-
-What is not cached is formatted piece by piece (:mod:`generator.chunks`: top-level classes
-and functions, each cached too, so a changed schema re-formats one class), with the cyclic
-garbage collector paused (black builds large cyclic trees, and collections kept rescanning
-them and the rest of the pipeline's heap: two to three times black's own time, for the same
-output) and, when the pipeline has helper processes (:mod:`generator.lanes`), by them, biggest
-piece first. Each piece goes through the same ``black.format_str`` call either way and the
-joined pieces are black's output for the whole file, so the output does not depend on how many
-processes ran.
+Formatting is the most expensive stage on large specs. Files are formatted piece by piece
+(:mod:`generator.chunks`: top-level classes and functions), and the formatted pieces of each
+client are remembered (keyed by the source text, black's version and mode), so a changed
+schema re-formats one class. Pieces are formatted with the cyclic garbage collector paused
+(black builds large cyclic trees, and collections kept rescanning them and the rest of the
+pipeline's heap: two to three times black's own time, for the same output) and, when the
+pipeline has helper processes (:mod:`generator.lanes`), by them, biggest piece first. Each
+piece goes through the same ``black.format_str`` call either way and the joined pieces are
+black's output for the whole file, so the output does not depend on how many processes ran.
+black is imported only when something is not remembered.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,13 +40,34 @@ def _black_version() -> str:
     return str(version)
 
 
-_SALT = f"black {_black_version()} line-length={_LINE_LENGTH} target-versions=py310".encode()
+_SALT = f"black {_black_version()} line-length={_LINE_LENGTH} target-versions=py310"
 _MODE: Any = None
 
 
-def _cache_path(source: str) -> Path:
-    key = hashlib.sha256(_SALT + source.encode("utf-8")).hexdigest()
-    return cache_root() / "black" / key[:2] / key
+def _digest(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def _pack_path(memory: str) -> Path:
+    """The file holding the formatted pieces of one client's last run (see :class:`Formatting`)."""
+    return cache_root() / "black" / f"{_digest(_SALT + chr(0) + memory)}.json"
+
+
+def _load_pack(path: Path) -> dict[str, str]:
+    """A pack's pieces (digest ➜ formatted piece); empty when missing, corrupt or of another black."""
+    text = _read(path)
+    if text is None:
+        return {}
+    try:
+        pack = json.loads(text)
+    except ValueError:
+        return {}
+    if not isinstance(pack, dict) or pack.get("salt") != _SALT:
+        return {}
+    pieces = pack.get("pieces")
+    if not isinstance(pieces, dict):
+        return {}
+    return {str(k): v for k, v in pieces.items() if isinstance(v, str)}
 
 
 def _read(path: Path) -> str | None:
@@ -105,9 +125,11 @@ def _store(path: Path, text: str) -> None:
             pass
 
 
-def format_files(files: Mapping[str, str], lanes: Lanes | None = None) -> dict[str, str]:
+def format_files(
+    files: Mapping[str, str], lanes: Lanes | None = None, *, memory: str = "default"
+) -> dict[str, str]:
     """Every ``.py`` file formatted; other files unchanged."""
-    formatting = Formatting(lanes)
+    formatting = Formatting(lanes, memory=memory)
     formatting.add(files)
     return formatting.result()
 
@@ -118,17 +140,26 @@ _BATCH_CHARS = 12_000
 
 
 class Formatting:
-    """Files being formatted: cache hits at once, the rest by black piece by piece
-    (:mod:`.chunks`), in helpers when ``lanes`` has them (biggest first), so formatting
-    overlaps whatever the caller does next. A file whose pieces are all cached costs no black.
+    """Files being formatted by black piece by piece (:mod:`.chunks`), in helpers when
+    ``lanes`` has them (biggest first), so formatting overlaps whatever the caller does next.
+
+    The formatted pieces are remembered in one file per ``memory`` (a client: its package and
+    output folder), read once and written once: a piece black formatted last time costs no
+    black, so a changed schema re-formats one class. One file rather than one per piece
+    because creating files is what costs on a slow disk (about a millisecond each, more than
+    black takes on a small piece), and a cold run formats hundreds of pieces. The file holds
+    only the pieces of the last run, so it stays the size of the client.
     """
 
-    def __init__(self, lanes: Lanes | None = None) -> None:
+    def __init__(self, lanes: Lanes | None = None, *, memory: str = "default") -> None:
         self._lanes = lanes or Lanes(0)  # no helpers: each batch is formatted when added
+        self._pack = _pack_path(memory)
+        self._known = _load_pack(self._pack)  # piece digest ➜ formatted piece, last run's
         self._done: dict[str, str] = {}
-        self._files: dict[str, tuple[Path, list[str]]] = {}  # path ➜ its cache entry, pieces
+        self._files: dict[str, list[str]] = {}  # path ➜ its pieces
         self._formatted: dict[str, str] = {}  # piece ➜ formatted piece
         self._jobs: list[tuple[list[str], Job[list[tuple[str | None, str]]]]] = []
+        self._new = False  # something black formatted that the pack does not hold
 
     def add(self, files: Mapping[str, str]) -> None:
         todo: list[str] = []
@@ -136,19 +167,14 @@ class Formatting:
             if not (path.endswith(".py") and text):
                 self._done[path] = text
                 continue
-            cached = _cache_path(text)
-            hit = _read(cached)
-            if hit is not None:
-                self._done[path] = hit
-                continue
             pieces = split(text)
-            self._files[path] = (cached, pieces)
+            self._files[path] = pieces
             for piece in pieces:
                 if piece not in self._formatted:
-                    piece_hit = _read(_cache_path(piece))
-                    if piece_hit is None:
+                    known = self._known.get(_digest(piece))
+                    if known is None:
                         todo.append(piece)
-                    self._formatted[piece] = piece_hit or ""
+                    self._formatted[piece] = known or ""
         todo = sorted(set(todo), key=len, reverse=True)
         for batch in _batches(todo):
             self._jobs.append((batch, self._lanes.submit(_format_pieces, batch)))
@@ -161,18 +187,23 @@ class Formatting:
                 if formatted is None:
                     failed[piece] = error
                 else:
-                    _store(_cache_path(piece), formatted)
                     self._formatted[piece] = formatted
+                    self._new = True
         self._jobs.clear()
-        for path, (cached, pieces) in self._files.items():
+        for path, pieces in self._files.items():
             bad = next((failed[p] for p in pieces if p in failed), None)
             if bad is not None:
                 raise _invalid(path, bad)
-            formatted = join([self._formatted[p] for p in pieces])
-            _store(cached, formatted)
-            self._done[path] = formatted
+            self._done[path] = join([self._formatted[p] for p in pieces])
         self._files.clear()
+        if self._new:
+            self._remember()
         return dict(self._done)
+
+    def _remember(self) -> None:
+        pieces = {_digest(piece): text for piece, text in self._formatted.items() if text}
+        _store(self._pack, json.dumps({"salt": _SALT, "pieces": pieces}))
+        self._new = False
 
 
 def _batches(pieces: list[str]) -> list[list[str]]:

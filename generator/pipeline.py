@@ -81,7 +81,7 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
         files = render_package(api, None)
     # The runtime ships black-formatted (a test checks it): formatting it again changes nothing.
     runtime = {f"{api.package}/{name}" for name in runtime_files()}
-    formatting = Formatting(lanes)
+    formatting = Formatting(lanes, memory=f"{config.name}\0{config.output.resolve()}")
     formatting.add({path: text for path, text in files.items() if path not in runtime})
     with _validator_first(validated):
         models = render_models(api)

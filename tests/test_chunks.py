@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -167,3 +168,32 @@ def test_pieces_are_cached_one_by_one(tmp_path: Path, monkeypatch: pytest.Monkey
     second = first.replace("y=2", "y=3")
     assert format_files({"m.py": second})["m.py"] == black.format_str(second, mode=MODE)
     assert seen == ["class B:\n    y=3\n"]
+
+
+def test_a_client_remembers_its_pieces_in_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of pieces, one cache file per client: creating files is what costs on slow disks."""
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    source = "".join(f"class C{i}:\n    x={i}\n\n\n" for i in range(50))
+    format_files({"m.py": source}, memory="one")
+    format_files({"m.py": source}, memory="two")
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 2
+
+
+@pytest.mark.parametrize("damage", ["{", "another black", '{"pieces": 3}', "[]"])
+def test_a_damaged_or_foreign_memory_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path))
+    source = "class A:\n    x=1\n\n\nclass B:\n    y=2\n"
+    format_files({"m.py": source})
+    (pack,) = [p for p in tmp_path.rglob("*.json")]
+    if damage == "another black":  # same pieces, wrong text, written by another black version
+        memory = json.loads(pack.read_text(encoding="utf-8"))
+        damage = json.dumps(
+            {"salt": "black 0", "pieces": {k: "wrong = 1\n" for k in memory["pieces"]}}
+        )
+    pack.write_text(damage, encoding="utf-8")
+    assert format_files({"m.py": source})["m.py"] == black.format_str(source, mode=MODE)
+    assert json.loads(pack.read_text(encoding="utf-8"))["pieces"]  # written afresh
