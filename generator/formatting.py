@@ -134,9 +134,10 @@ def format_files(
     return formatting.result()
 
 
-#: Pieces are sent to helpers in batches of about this much source: few round trips, and
-#: small enough to share the last file (the models, after datamodel-code-generator) evenly.
-_BATCH_CHARS = 12_000
+#: Pieces are sent to helpers in batches of about this much source: few round trips, and small
+#: enough to share the last file (the models, after datamodel-code-generator) evenly. A helper
+#: is handed up to three batches ahead, which this process can no longer take over.
+_BATCH_CHARS = 6_000
 
 
 class Formatting:
@@ -182,6 +183,9 @@ class Formatting:
     def result(self) -> dict[str, str]:
         """Every added file, formatted (waits for the helpers)."""
         failed: dict[str, str] = {}
+        # the helpers take batches from the front of the queue, this process from the back
+        for _, job in reversed(self._jobs):
+            job.steal()
         for batch, job in self._jobs:
             for piece, (formatted, error) in zip(batch, job.result()):
                 if formatted is None:

@@ -27,10 +27,12 @@ T = TypeVar("T")
 
 
 def helpers_for() -> int:
-    """How many helper processes to use (0: inline): one per CPU, at most four. Even a small
-    spec gains (the validator's imports alone take as long as modelling it).
+    """How many helper processes to use (0: inline): one per CPU besides this process, which
+    takes work off the queue too (:meth:`Job.steal`), at most three. Even a small spec gains
+    (the validator's imports alone take as long as modelling it).
 
-    ``CLIENTGEN_JOBS`` overrides the decision (``1``: no helpers, everything in-process).
+    ``CLIENTGEN_JOBS`` overrides the decision: the number of processes in all (``1``: no
+    helpers, everything in-process).
     """
     if sys.platform != "linux" or threading.active_count() > 1:
         return 0  # fork is the cheap start method, and it is only safe without threads
@@ -40,12 +42,12 @@ def helpers_for() -> int:
             jobs = int(setting)
         except ValueError:
             jobs = 1
-        return max(0, jobs - 1) if jobs > 1 else 0
+        return max(0, jobs - 1)
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return min(cpus, 4) if cpus > 1 else 0
+    return min(cpus - 1, 3)
 
 
 class Job(Generic[T]):
@@ -65,6 +67,14 @@ class Job(Generic[T]):
         except Exception as exc:  # raised again by result(), as a helper's would be
             self._error = exc
         self._finished = True
+
+    def steal(self) -> bool:
+        """Run the job here if no helper has started it yet (a caller with nothing else to do
+        takes work off the queue instead of waiting); whether it did."""
+        if self._finished or self._future is None or not self._future.cancel():
+            return False
+        self._run_here()
+        return True
 
     def result(self) -> T:
         if not self._finished:

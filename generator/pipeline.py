@@ -67,6 +67,8 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     from .models import preload
 
     spec = load_spec(config.spec, config.overlays)
+    if lanes.parallel:
+        _import_shared()
     validated = lanes.submit(_validate, spec)
     if lanes.parallel:
         preload()  # the biggest import, while a helper validates
@@ -91,6 +93,14 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     files = {path: formatted.get(path, text) for path, text in files.items()}
     files[models_path(api)] = formatted[models_path(api)]
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
+
+
+def _import_shared() -> None:
+    """Import, before the helpers fork, what both they and this process use: black (the
+    helpers format, and this process takes batches left in the queue) and pydantic's models
+    (datamodel-code-generator here, the validator's settings there). Imported once, shared."""
+    import black  # noqa: F401
+    from pydantic import BaseModel  # noqa: F401
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,11 @@ def _exit_in_helper(parent: int) -> int:
     return 42
 
 
+def _sleep_then_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
 def _double(x: int) -> int:
     return 2 * x
 
@@ -123,11 +129,26 @@ def test_a_job_whose_helper_dies_runs_again_here() -> None:
         assert lanes.submit(_double, 4).result() == 8  # the pool broke: inline from now on
 
 
-def test_one_helper_per_cpu_unless_told_or_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_job_no_helper_has_started_can_be_taken_back() -> None:
+    with Lanes(1) as lanes:
+        busy = lanes.submit(_sleep_then_pid, 0.5)
+        queued = [lanes.submit(_sleep_then_pid, 0.0) for _ in range(6)]
+        time.sleep(0.2)  # the pool hands the helper what it takes ahead
+        taken = [job.steal() for job in reversed(queued)]
+        assert any(taken) and not all(taken)
+        helper = busy.result()
+        assert helper != os.getpid()
+        assert {job.result() for job in queued} == {os.getpid(), helper}
+        assert not busy.steal() and not queued[0].steal()  # finished: nothing to take
+
+
+def test_one_helper_per_other_cpu_unless_told_or_threaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     linux = sys.platform == "linux"
     monkeypatch.delenv("CLIENTGEN_JOBS", raising=False)
     monkeypatch.setattr("threading.active_count", lambda: 1)
-    for cpus, expected in ((1, 0), (2, 2), (16, 4)):
+    for cpus, expected in ((1, 0), (2, 1), (3, 2), (16, 3)):
         monkeypatch.setattr(
             os, "sched_getaffinity", lambda pid, n=cpus: set(range(n)), raising=False
         )
