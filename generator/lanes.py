@@ -3,9 +3,10 @@
 A cold generation of a big spec is mostly three independent costs: the validator (with its
 imports), datamodel-code-generator, and black. With helpers, the validator runs while the main
 process normalizes and renders, and black formats the rendered files while the main process
-models the schemas. Every job is a pure function of its arguments, so the output does not depend on how
-many helpers ran (a test compares both ways); without fork (not Linux, threads running, one
-core) every job runs inline, at submission, in the same order.
+models the schemas; then the main process formats too, taking the batches no helper has
+started (:meth:`Job.steal`). Every job is a pure function of its arguments, so the output does
+not depend on how many helpers ran (a test compares both ways); without fork (not Linux,
+threads running, one core) every job runs inline, at submission, in the same order.
 """
 
 from __future__ import annotations
