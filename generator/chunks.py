@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 
+from .gcpause import parse
+
 __all__ = ["join", "split"]
 
 _SEPARATOR = "\n\n\n"  # the end of one piece's last line, then two blank lines
@@ -21,7 +23,7 @@ def split(source: str) -> list[str]:
     """``source`` cut before each safe top-level ``class``/``def``; ``[source]`` when it
     cannot be parsed or has no such place (black then reports or formats it whole)."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return [source]
     lines = source.splitlines(keepends=True)

@@ -14,7 +14,6 @@ black is imported only when something is not remembered.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -25,6 +24,7 @@ from typing import Any
 from .cache import cache_root
 from .chunks import join, split
 from .errors import ClientgenError
+from .gcpause import paused
 from .lanes import Job, Lanes
 
 _LINE_LENGTH = 100
@@ -84,13 +84,8 @@ def _black_format(source: str) -> str:
 
     if _MODE is None:
         _MODE = black.Mode(line_length=_LINE_LENGTH, target_versions={black.TargetVersion.PY310})
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return str(black.format_str(source, mode=_MODE))
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _invalid(name: str, exc: object) -> ClientgenError:

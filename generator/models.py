@@ -28,6 +28,7 @@ from typing import Any
 
 from .errors import ClientgenError
 from .formatting import cached_text, store_text
+from .gcpause import parse, paused
 from .ir import Api
 from .normalize import names
 
@@ -52,7 +53,8 @@ def render_models(api: Api) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            source = cached or _run_dmcg(document, aliases)
+            with paused():  # dmcg builds a large object graph and keeps it to the end
+                source = cached or _run_dmcg(document, aliases)
         except Exception as exc:  # dmcg raises many types; all mean "could not model"
             raise ClientgenError(
                 f"datamodel-code-generator failed on the normalized schemas: {exc}"
@@ -347,7 +349,7 @@ def _check_declarations(source: str) -> None:
     dunder access. This is what keeps importing a generated client from running spec text,
     whatever the text did to the generator's escaping."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError as exc:
         raise ClientgenError(
             f"datamodel-code-generator wrote invalid Python ({exc.msg}, line {exc.lineno}); "
