@@ -48,10 +48,11 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
     """Every file of the package, formatted, in memory (nothing written).
 
     With helper processes (:mod:`.lanes`: several cores) the validator runs in one while this
-    process imports datamodel-code-generator, normalizes and renders, and black formats the rendered files while
-    datamodel-code-generator models the schemas; nothing is used before the validator has
-    accepted the spec, and a stage that trips over an invalid spec reports the validator's
-    finding instead. Without helpers the stages run one after the other.
+    process normalizes and renders, black formats the rendered files while
+    datamodel-code-generator models the schemas, and then the models are formatted by every
+    process; nothing is used before the validator has accepted the spec, and a stage that
+    trips over an invalid spec reports the validator's finding instead. Without helpers the
+    stages run one after the other.
     """
     if lanes is None:
         from .lanes import Lanes, helpers_for
@@ -64,15 +65,12 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
 def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     from .formatting import Formatting
     from .load import load_spec
-    from .models import preload
 
     spec = load_spec(config.spec, config.overlays)
     if lanes.parallel:
         _import_shared()
     validated = lanes.submit(_validate, spec)
-    if lanes.parallel:
-        preload()  # the biggest import, while a helper validates
-    else:
+    if not lanes.parallel:
         validated.result()  # it ran already: a broken spec stops here
     with _validator_first(validated):
         from .models import render_models
@@ -86,7 +84,7 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     formatting = Formatting(lanes, memory=f"{config.name}\0{config.output.resolve()}")
     formatting.add({path: text for path, text in files.items() if path not in runtime})
     with _validator_first(validated):
-        models = render_models(api)
+        models = render_models(api)  # the longest stage: helpers format meanwhile
     validated.result()
     formatting.add({models_path(api): models})
     formatted = formatting.result()
