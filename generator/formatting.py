@@ -44,8 +44,9 @@ _SALT = f"black {_black_version()} line-length={_LINE_LENGTH} target-versions=py
 _MODE: Any = None
 
 
-def _digest(source: str) -> str:
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+def _digest(text: str) -> str:
+    # surrogatepass: a folder name that is not UTF-8 (Linux keeps its bytes as surrogates)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _pack_path(memory: str) -> Path:

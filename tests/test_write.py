@@ -322,3 +322,13 @@ def test_check_mode_writes_nothing(project: Path) -> None:
     outcome = pipeline.generate(config(project), check=True)
     assert outcome.changes and all(c.kind == "added" for c in outcome.changes)
     assert siblings(project) == ["atomic.yaml"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes")
+def test_an_output_folder_whose_name_is_not_utf8_works(project: Path) -> None:
+    """Linux keeps such a name's bytes as surrogates in ``str``; no cache key may choke on it."""
+    output = project / os.fsdecode(b"out-\xff")
+    generated = client_config(project / "atomic.yaml", output=output, package="atomic_api")
+    pipeline.generate(generated)
+    assert (output / "atomic_api" / "models.py").is_file()
+    assert pipeline.generate(generated, check=True).changes == []
