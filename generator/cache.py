@@ -50,8 +50,11 @@ def cache_root() -> Path:
 
 def lookup(config: ClientConfig) -> CachedOutput | None:
     """The files of the last run with this generator, config and (unchanged) input files."""
+    text = read_entry(_entry_path(config))
+    if text is None:
+        return None
     try:
-        entry = json.loads(_entry_path(config).read_text(encoding="utf-8"))
+        entry = json.loads(text)
         if entry.get("format") != _FORMAT:
             return None
         for path, digest in entry["inputs"].items():
@@ -72,13 +75,40 @@ def store(config: ClientConfig, inputs: Iterable[Path], output: CachedOutput) ->
             "files": output.files,
             "warnings": list(output.warnings),
         }
-        target = _entry_path(config)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entry, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError:
-        pass
+    except OSError:  # an input file vanished meanwhile: nothing worth remembering
+        return
+    write_entry(_entry_path(config), json.dumps(entry, sort_keys=True))
+
+
+def read_entry(path: Path) -> str | None:
+    """A cache file's text, or ``None`` when it is missing or unreadable (a miss)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return None
+
+
+def write_entry(path: Path, text: str) -> None:
+    """Write a cache file atomically; a cache that cannot be written is simply skipped."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except (OSError, UnicodeError):  # e.g. a lone surrogate, refused later by the caller
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def cached_text(kind: str, key: str) -> str | None:
+    """A stage's cache entry (``kind``: a folder name, ``key``: a hex digest), or ``None``."""
+    return read_entry(cache_root() / kind / key[:2] / key)
+
+
+def store_text(kind: str, key: str, text: str) -> None:
+    write_entry(cache_root() / kind / key[:2] / key, text)
 
 
 def _entry_path(config: ClientConfig) -> Path:

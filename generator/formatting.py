@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .cache import cache_root
+from .cache import cache_root, read_entry, write_entry
 from .chunks import join, split
 from .errors import ClientgenError
 from .gcpause import paused
@@ -56,7 +55,7 @@ def _pack_path(memory: str) -> Path:
 
 def _load_pack(path: Path) -> dict[str, str]:
     """A pack's pieces (digest ➜ formatted piece); empty when missing, corrupt or of another black."""
-    text = _read(path)
+    text = read_entry(path)
     if text is None:
         return {}
     try:
@@ -69,13 +68,6 @@ def _load_pack(path: Path) -> dict[str, str]:
     if not isinstance(pieces, dict):
         return {}
     return {str(k): v for k, v in pieces.items() if isinstance(v, str)}
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeError):  # missing or unreadable: a miss
-        return None
 
 
 def _black_format(source: str) -> str:
@@ -91,34 +83,6 @@ def _black_format(source: str) -> str:
 
 def _invalid(name: str, exc: object) -> ClientgenError:
     return ClientgenError(f"generated {name} is not valid Python ({exc}); this is a clientgen bug")
-
-
-def format_python(source: str, *, name: str = "<generated>") -> str:
-    """``source`` formatted by black; cached by content hash, whole and piece by piece."""
-    return format_files({name: source})[name]
-
-
-def cached_text(kind: str, key: str) -> str | None:
-    """A cache entry of another stage (``kind``: a folder name), or ``None``."""
-    return _read(cache_root() / kind / key[:2] / key)
-
-
-def store_text(kind: str, key: str, text: str) -> None:
-    _store(cache_root() / kind / key[:2] / key, text)
-
-
-def _store(path: Path, text: str) -> None:
-    """Write a cache entry atomically; a cache that cannot be written is simply skipped."""
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except (OSError, UnicodeError):  # e.g. a lone surrogate, refused later by the caller
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 def format_files(
@@ -202,7 +166,7 @@ class Formatting:
 
     def _remember(self) -> None:
         pieces = {_digest(piece): text for piece, text in self._formatted.items() if text}
-        _store(self._pack, json.dumps({"salt": _SALT, "pieces": pieces}))
+        write_entry(self._pack, json.dumps({"salt": _SALT, "pieces": pieces}))
         self._new = False
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ClientgenError
-from .formatting import cached_text, store_text
+from .cache import cached_text, store_text
 from .gcpause import parse, paused
 from .ir import Api
 from .normalize import names
