@@ -39,6 +39,7 @@ def render_models(api: Api) -> str:
     """Source of ``models.py`` for ``api``."""
     if not api.model_schemas:
         return _HEADER + "\n\nfrom __future__ import annotations\n\n__all__: list[str] = []\n"
+    _refuse_lone_surrogates(api.model_schemas)
     document = _document(api.model_schemas)
     aliases = _field_names(api.model_schemas)
     # dmcg's output for the same input, options (this file) and dmcg version, when cached
@@ -208,6 +209,47 @@ def _is_unsafe(ch: str) -> bool:
     if ch in "\n\t":
         return False
     return not ch.isprintable() or unicodedata.category(ch) in ("Cf", "Co", "Cs")
+
+
+def _refuse_lone_surrogates(schemas: dict[str, Any]) -> None:
+    """Refuse schema text holding a lone surrogate (only a JSON ``\\ud800`` escape makes one):
+    it is not Unicode text, and datamodel-code-generator would turn it into U+FFFD in some
+    versions and keep it in others, where pydantic then cannot build the model."""
+    try:
+        json.dumps(schemas, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return  # the usual case, at the cost of one serialization in C
+    for model, schema in schemas.items():
+        found = _surrogate_in(schema, "")
+        if found is not None:
+            where, ch = found
+            raise ClientgenError(
+                f"schema {model} holds text with a lone surrogate ({names.escape_char(ch)})"
+                f"{f' at {names.visible(where)}' if where else ''}, which is not Unicode text; "
+                "fix the escape in the API description"
+            )
+
+
+def _surrogate_in(value: Any, where: str) -> tuple[str, str] | None:
+    """The JSON pointer (below ``where``) of the first string, key or value, in ``value``
+    that holds a lone surrogate, and that surrogate."""
+    if isinstance(value, str):
+        ch = next((c for c in value if unicodedata.category(c) == "Cs"), None)
+        return (where, ch) if ch is not None else None
+    items: list[tuple[Any, Any]] = []
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    for key, inner in items:
+        here = f"{where}/{str(key).replace('~', '~0').replace('/', '~1')}"
+        found = _surrogate_in(key, where) if isinstance(key, str) else None
+        found = found or _surrogate_in(inner, here)
+        if found is not None:
+            return found
+    return None
 
 
 def _escape_unsafe(source: str) -> str:

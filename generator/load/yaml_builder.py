@@ -131,9 +131,10 @@ def parse_yaml(text: str, display: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.problem, exc.context) if p)
-        raise SpecError(
-            display, None, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None
-        ) from None
+        message = f"invalid YAML: {problem}"
+        if "maximum nesting depth" in problem:  # libyaml's own limit (1,000), far above ours
+            message = f"nested more than {limits.MAX_DEPTH} levels deep"
+        raise SpecError(display, None, message, line=mark.line + 1 if mark else None) from None
     except yaml.reader.ReaderError as exc:
         # libyaml counts the position in UTF-8 bytes, PyYAML's reader in characters
         if _is_libyaml(parser):
