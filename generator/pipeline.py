@@ -94,10 +94,10 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
 
 
 def _import_shared() -> None:
-    """Import, before the helpers fork, what both they and this process use: black (the
-    helpers format, and this process takes batches left in the queue) and pydantic's models
-    (datamodel-code-generator here, the validator's settings there). Imported once, shared."""
-    import black  # noqa: F401
+    """Import, before the helpers fork, what both they and this process use: pydantic's models
+    (datamodel-code-generator here, the validator's settings there). Imported once, shared.
+    Not black: the helpers import it for the rendered files while this process models, and
+    this process imports it only if it takes over formatting (:meth:`Formatting.result`)."""
     from pydantic import BaseModel  # noqa: F401
 
 

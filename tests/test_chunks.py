@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -197,3 +198,19 @@ def test_a_damaged_or_foreign_memory_is_ignored(
     pack.write_text(damage, encoding="utf-8")
     assert format_files({"m.py": source})["m.py"] == black.format_str(source, mode=MODE)
     assert json.loads(pack.read_text(encoding="utf-8"))["pieces"]  # written afresh
+
+
+def test_this_process_takes_over_formatting_only_when_it_pays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Taking queued batches off the helpers costs this process black's import first: a small
+    client's last batch is left to a helper, a large queue is shared, and once black is here
+    any queue is."""
+    from generator.formatting import _IMPORT_WORTH_CHARS, _worth_taking_over
+
+    monkeypatch.delitem(sys.modules, "black")
+    assert not _worth_taking_over(6_000)
+    assert not _worth_taking_over(_IMPORT_WORTH_CHARS)
+    assert _worth_taking_over(_IMPORT_WORTH_CHARS + 1)
+    monkeypatch.setitem(sys.modules, "black", black)
+    assert _worth_taking_over(1)
