@@ -58,9 +58,28 @@ def render_models(api: Api) -> str:
         raise ClientgenError("datamodel-code-generator returned several modules; expected one")
     if cached is None:
         store_text("models", key, source)
-    source = _escape_unsafe(source)
+    source = _escape_unsafe(_defer_builds(source))
     _check_declarations_once(source)
     return source
+
+
+#: How dmcg writes every model's config, given clientgen's options (extra fields allowed,
+#: population by field name): exactly these lines, at class level.
+_CONFIG = re.compile(
+    r"^(    model_config = ConfigDict\(\n"
+    r'        extra="allow",\n'
+    r"        populate_by_name=True,\n)"
+    r"(    \)\n)",
+    re.MULTILINE,
+)
+
+
+def _defer_builds(source: str) -> str:
+    """Every model with ``defer_build``: pydantic builds a model's validator when the model is
+    first used, not when the models module is imported, so a client of a big API imports in
+    about half the time and never builds the models its calls do not use (as Stainless-made
+    SDKs do). dmcg has no option for it; the config it writes is extended in place."""
+    return _CONFIG.sub(r"\1        defer_build=True,\n\2", source)
 
 
 def _document(schemas: dict[str, Any]) -> dict[str, Any]:

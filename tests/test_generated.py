@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -31,6 +32,38 @@ def test_generated_matches_the_generator(config) -> None:  # type: ignore[no-unt
         f"{c.kind} {c.path}\n{c.diff}" for c in changes[:5]
     )
     assert sorted(read_manifest(config.output)) == sorted(files)
+
+
+_MODELS_BUILT = """
+import json, sys, pydantic, {package}.models as models
+classes = [v for v in vars(models).values() if isinstance(v, type)
+           and issubclass(v, pydantic.BaseModel) and v.__module__ == models.__name__]
+built_at_import = sorted(c.__name__ for c in classes if c.__pydantic_complete__)
+used = classes[0]
+try:
+    used.model_validate({{}})  # valid or not: validating needs the validator
+except pydantic.ValidationError:
+    pass
+print(json.dumps([len(classes), built_at_import, used.__pydantic_complete__]))
+"""
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.name)
+def test_models_build_their_validators_on_first_use(config) -> None:  # type: ignore[no-untyped-def]
+    """Importing the models builds no validator (a big API's client imports fast); using a
+    model builds it."""
+    code = _MODELS_BUILT.format(package=config.package)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(config.output)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    count, built_at_import, used_built = json.loads(done.stdout)
+    assert count > 0
+    assert built_at_import == []
+    assert used_built is True
 
 
 def test_a_template_change_is_caught_by_the_snapshot(

@@ -12,6 +12,7 @@ class StartExecutionRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     inputs: dict[str, Any]
     """
@@ -31,6 +32,7 @@ class ResourceUsage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     input_tokens: int | None = None
     output_tokens: int | None = None
@@ -43,6 +45,7 @@ class Artifact(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     artifact_id: str
     relpath_in_workspace: str | None = None
@@ -55,6 +58,7 @@ class SubExecution(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     tenant_id: str
@@ -76,6 +80,7 @@ class Execution(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     tenant_id: str
@@ -108,5 +113,6 @@ class ExecutionEnvelope(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     data: Execution

@@ -13,6 +13,7 @@ class RunSkillRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     skill_id: str
     inputs: dict[str, str] | None = None
@@ -31,6 +32,7 @@ class ValidationError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     loc: list[str | int]
     msg: str
@@ -41,6 +43,7 @@ class RunSession(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     skill_id: str
@@ -60,5 +63,6 @@ class HttpValidationError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     detail: list[ValidationError] | None = None

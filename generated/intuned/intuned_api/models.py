@@ -15,6 +15,7 @@ class RunApiStartRequestRetry(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     maximum_attempts: Annotated[int | None, Field(alias="maximumAttempts", ge=1)] = 3
     """
@@ -30,6 +31,7 @@ class RuntimeBasedAuthSessionInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str | None = None
     auto_recreate: Annotated[Literal[True] | None, Field(alias="autoRecreate")] = True
@@ -63,6 +65,7 @@ class CredentialsBasedAuthSessionInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     """
@@ -98,6 +101,7 @@ class WebhookSinkConfiguration(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Literal["webhook"]
     url: str
@@ -126,6 +130,7 @@ class S3SinkConfiguration(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Literal["s3"]
     bucket: str
@@ -170,6 +175,7 @@ class RunApiStartResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     run_id: Annotated[str, Field(alias="runId")]
     """
@@ -182,6 +188,7 @@ class RunApiStartRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     parameters: dict[str, Any]
     """

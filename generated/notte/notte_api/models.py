@@ -11,6 +11,7 @@ class RunFunctionRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     workflow_id: str
     """
@@ -30,6 +31,7 @@ class ValidationError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     loc: list[str | int]
     msg: str
@@ -42,5 +44,6 @@ class HttpValidationError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     detail: list[ValidationError] | None = None

@@ -12,6 +12,7 @@ class RunError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     message: str | None = None
     code: str | None = None
@@ -21,6 +22,7 @@ class Memory(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     run_id: str | None = None
@@ -31,6 +33,7 @@ class RunStep(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     type: Literal["action", "decision", "approval"] | str
@@ -46,6 +49,7 @@ class Error(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     error: str
     message: str
@@ -55,6 +59,7 @@ class Run(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     agent_id: str
