@@ -76,9 +76,10 @@ _CONFIG = re.compile(
 
 def _defer_builds(source: str) -> str:
     """Every model with ``defer_build``: pydantic builds a model's validator when the model is
-    first used, not when the models module is imported, so a client of a big API imports in
-    about half the time and never builds the models its calls do not use (as Stainless-made
-    SDKs do). dmcg has no option for it; the config it writes is extended in place."""
+    first used, not when the models module is imported, so a client of a big API imports
+    faster (Notte's 140 models: 0.14 s -> 0.10 s) and never builds the models its calls do not
+    use, as Stainless-made SDKs do. dmcg has no option for it; the config it writes is
+    extended in place."""
     return _CONFIG.sub(r"\1        defer_build=True,\n\2", source)
 
 

@@ -35,7 +35,7 @@ def test_generated_matches_the_generator(config) -> None:  # type: ignore[no-unt
 
 
 _MODELS_BUILT = """
-import json, sys, pydantic, {package}.models as models
+import json, pydantic, {package}.models as models
 classes = [v for v in vars(models).values() if isinstance(v, type)
            and issubclass(v, pydantic.BaseModel) and v.__module__ == models.__name__]
 built_at_import = sorted(c.__name__ for c in classes if c.__pydantic_complete__)
