@@ -42,45 +42,79 @@ def render_models(api: Api) -> str:
     _refuse_lone_surrogates(api.model_schemas)
     document = _document(api.model_schemas)
     aliases = _field_names(api.model_schemas)
-    # dmcg's output for the same input, options (this file) and dmcg version, when cached
+    # the module made from dmcg's output for the same input, options and processing (this
+    # file) and dmcg version, when cached
     key = _cache_key(document, aliases)
-    cached = cached_text("models", key) or None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            with paused():  # dmcg builds a large object graph and keeps it to the end
-                source = cached or _run_dmcg(document, aliases)
-        except Exception as exc:  # dmcg raises many types; all mean "could not model"
-            raise ClientgenError(
-                f"datamodel-code-generator failed on the normalized schemas: {exc}"
-            ) from exc
-    if not isinstance(source, str):
-        raise ClientgenError("datamodel-code-generator returned several modules; expected one")
-    if cached is None:
+    source = cached_text("models", key)
+    if not source:
+        source = _defer_builds(_escape_unsafe(_modelled(document, aliases)))
         store_text("models", key, source)
-    source = _escape_unsafe(_defer_builds(source))
     _check_declarations_once(source)
     return source
-
-
-#: How dmcg writes every model's config, given clientgen's options (extra fields allowed,
-#: population by field name): exactly these lines, at class level.
-_CONFIG = re.compile(
-    r"^(    model_config = ConfigDict\(\n"
-    r'        extra="allow",\n'
-    r"        populate_by_name=True,\n)"
-    r"(    \)\n)",
-    re.MULTILINE,
-)
 
 
 def _defer_builds(source: str) -> str:
     """Every model with ``defer_build``: pydantic builds a model's validator when the model is
     first used, not when the models module is imported, so a client of a big API imports
     faster (Notte's 140 models: 0.14 s -> 0.10 s) and never builds the models its calls do not
-    use, as Stainless-made SDKs do. dmcg has no option for it; the config it writes is
-    extended in place."""
-    return _CONFIG.sub(r"\1        defer_build=True,\n\2", source)
+    use, as Stainless-made SDKs do. dmcg has no option for it: the keyword is added to the
+    ``model_config = ConfigDict(...)`` of each class, found by parsing (text that merely looks
+    like one, in a docstring, is left alone), in the layout black gives it."""
+    try:
+        tree = parse(source)
+    except SyntaxError:
+        return source  # the declarations check reports it
+    lines = source.split("\n")  # escaped already: no other line break is left raw
+    for call in reversed(_model_configs(tree)):
+        if call.end_lineno is None or call.end_col_offset is None:
+            continue
+        last = call.end_lineno - 1
+        closing = lines[last]
+        if closing.strip() == ")" and lines[last - 1].rstrip().endswith(","):
+            indent = len(lines[last - 1]) - len(lines[last - 1].lstrip())
+            lines.insert(last, " " * indent + "defer_build=True,")
+            continue
+        # on one line (dmcg explodes its configs, so rarely): before the closing parenthesis,
+        # whose offset ast gives in UTF-8 bytes
+        head = closing.encode("utf-8")[: call.end_col_offset - 1].decode("utf-8")
+        before = head.rstrip()
+        separator = "" if before.endswith("(") else " " if before.endswith(",") else ", "
+        lines[last] = head + separator + "defer_build=True" + closing[len(head) :]
+    return "\n".join(lines)
+
+
+def _model_configs(tree: ast.Module) -> list[ast.Call]:
+    """The ``ConfigDict(...)`` calls assigned to ``model_config`` in the module's classes, in
+    source order, that do not set ``defer_build`` already."""
+    calls = []
+    for node in tree.body:
+        for statement in node.body if isinstance(node, ast.ClassDef) else ():
+            value = getattr(statement, "value", None)
+            if (
+                isinstance(statement, ast.Assign)
+                and [getattr(t, "id", None) for t in statement.targets] == ["model_config"]
+                and isinstance(value, ast.Call)
+                and getattr(value.func, "id", None) == "ConfigDict"
+                and not any(k.arg == "defer_build" for k in value.keywords)
+            ):
+                calls.append(value)
+    return calls
+
+
+def _modelled(document: dict[str, Any], aliases: dict[str, str] | None) -> str:
+    """dmcg's module for ``document``, or a :class:`ClientgenError` saying why there is none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            with paused():  # dmcg builds a large object graph and keeps it to the end
+                source = _run_dmcg(document, aliases)
+        except Exception as exc:  # dmcg raises many types; all mean "could not model"
+            raise ClientgenError(
+                f"datamodel-code-generator failed on the normalized schemas: {exc}"
+            ) from exc
+    if not isinstance(source, str):
+        raise ClientgenError("datamodel-code-generator returned several modules; expected one")
+    return source
 
 
 def _document(schemas: dict[str, Any]) -> dict[str, Any]:
