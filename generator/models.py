@@ -171,7 +171,8 @@ def _run_dmcg(document: dict[str, Any], aliases: dict[str, str] | None) -> Any:
 
 
 def _cache_key(document: dict[str, Any], aliases: dict[str, str] | None) -> str:
-    """What dmcg's output depends on: its input, its options (written in this file), its version."""
+    """What the models module depends on: dmcg's input, options and version, and what this
+    file does to dmcg's output."""
     digest = hashlib.sha256()
     for part in (_dmcg_version(), sys.version, Path(__file__).read_text(encoding="utf-8")):
         digest.update(part.encode("utf-8") + b"\0")
