@@ -82,16 +82,14 @@ def child(argv: list[str]) -> None:
 
 # ----------------------------------------------------------------------------- the driver
 def run_once(spec: Path, extra: list[str]) -> list[tuple[int, str, float, float]]:
+    sys.path.insert(0, str(HERE))
+    from run import base_env  # the benchmark's environment: bytecode cache, no stray PYTHONPATH
+
     scratch = Path(tempfile.mkdtemp(prefix="clientgen-timeline-"))
     log = scratch / "spans.log"
-    env = dict(
-        os.environ,
-        CLIENTGEN_CACHE_DIR=str(scratch / "cache"),
-        PYTHONPATH=str(REPO),
-        PYTHONPYCACHEPREFIX=str(HERE / ".pycache"),
-        TIMELINE_LOG=str(log),
+    env = base_env(
+        CLIENTGEN_CACHE_DIR=str(scratch / "cache"), PYTHONPATH=str(REPO), TIMELINE_LOG=str(log)
     )
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cmd = [
         PY,
         str(Path(__file__).resolve()),

@@ -26,7 +26,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .errors import ClientgenError
+from .errors import ClientgenError, pointer_from_parts
 from .cache import cached_text, store_text
 from .gcpause import parse, paused
 from .ir import Api
@@ -39,12 +39,14 @@ def render_models(api: Api) -> str:
     """Source of ``models.py`` for ``api``."""
     if not api.model_schemas:
         return _HEADER + "\n\nfrom __future__ import annotations\n\n__all__: list[str] = []\n"
-    _refuse_lone_surrogates(api.model_schemas)
     document = _document(api.model_schemas)
     aliases = _field_names(api.model_schemas)
     # the module made from dmcg's output for the same input, options and processing (this
     # file) and dmcg version, when cached
-    key = _cache_key(document, aliases)
+    try:
+        key = _cache_key(document, aliases)
+    except UnicodeEncodeError:  # the schemas hold a lone surrogate: not Unicode text
+        raise _lone_surrogate_error(api.model_schemas) from None
     source = cached_text("models", key)
     if not source:
         source = _defer_builds(_escape_unsafe(_modelled(document, aliases)))
@@ -176,7 +178,8 @@ def _cache_key(document: dict[str, Any], aliases: dict[str, str] | None) -> str:
     digest = hashlib.sha256()
     for part in (_dmcg_version(), sys.version, Path(__file__).read_text(encoding="utf-8")):
         digest.update(part.encode("utf-8") + b"\0")
-    digest.update(json.dumps([document, aliases]).encode("utf-8"))  # key order matters to dmcg
+    # key order matters to dmcg; strict UTF-8 raises on a lone surrogate (see render_models)
+    digest.update(json.dumps([document, aliases], ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -266,42 +269,40 @@ def _is_unsafe(ch: str) -> bool:
     return not ch.isprintable() or unicodedata.category(ch) in ("Cf", "Co", "Cs")
 
 
-def _refuse_lone_surrogates(schemas: dict[str, Any]) -> None:
-    """Refuse schema text holding a lone surrogate (only a JSON ``\\ud800`` escape makes one):
-    it is not Unicode text, and datamodel-code-generator would turn it into U+FFFD in some
-    versions and keep it in others, where pydantic then cannot build the model."""
-    try:
-        json.dumps(schemas, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        pass
-    else:
-        return  # the usual case, at the cost of one serialization in C
+def _lone_surrogate_error(schemas: dict[str, Any]) -> ClientgenError:
+    """The refusal of schema text holding a lone surrogate (only a JSON ``\\ud800`` escape makes
+    one), naming where it is: it is not Unicode text, and datamodel-code-generator would turn
+    it into U+FFFD in some versions and keep it in others, where pydantic then cannot build the
+    model."""
     for model, schema in schemas.items():
-        found = _surrogate_in(schema, "")
+        found = _surrogate_in(schema, [])
         if found is not None:
-            where, ch = found
-            raise ClientgenError(
+            parts, ch = found
+            where = f" at {names.visible(pointer_from_parts(parts))}" if parts else ""
+            return ClientgenError(
                 f"schema {model} holds text with a lone surrogate ({names.escape_char(ch)})"
-                f"{f' at {names.visible(where)}' if where else ''}, which is not Unicode text; "
-                "fix the escape in the API description"
+                f"{where}, which is not Unicode text; fix the escape in the API description"
             )
+    return ClientgenError(
+        "the schemas hold text with a lone surrogate, which is not Unicode text; "
+        "fix the escape in the API description"
+    )
 
 
-def _surrogate_in(value: Any, where: str) -> tuple[str, str] | None:
-    """The JSON pointer (below ``where``) of the first string, key or value, in ``value``
-    that holds a lone surrogate, and that surrogate."""
+def _surrogate_in(value: Any, parts: list[Any]) -> tuple[list[Any], str] | None:
+    """The path (below ``parts``) of the first string, key or value, in ``value`` that holds
+    a lone surrogate, and that surrogate."""
     if isinstance(value, str):
         ch = next((c for c in value if unicodedata.category(c) == "Cs"), None)
-        return (where, ch) if ch is not None else None
+        return (parts, ch) if ch is not None else None
     items: list[tuple[Any, Any]] = []
     if isinstance(value, dict):
         items = list(value.items())
     elif isinstance(value, list):
         items = list(enumerate(value))
     for key, inner in items:
-        here = f"{where}/{str(key).replace('~', '~0').replace('/', '~1')}"
-        found = _surrogate_in(key, where) if isinstance(key, str) else None
-        found = found or _surrogate_in(inner, here)
+        found = _surrogate_in(key, parts) if isinstance(key, str) else None
+        found = found or _surrogate_in(inner, [*parts, key])
         if found is not None:
             return found
     return None
