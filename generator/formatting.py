@@ -26,9 +26,7 @@ from .chunks import join, split
 from .errors import ClientgenError
 from .gcpause import paused
 from .lanes import Job, Lanes
-
-_LINE_LENGTH = 100
-
+from .layout import LINE_LENGTH
 
 def _black_version() -> str:
     try:
@@ -40,7 +38,7 @@ def _black_version() -> str:
     return str(version)
 
 
-_SALT = f"black {_black_version()} line-length={_LINE_LENGTH} target-versions=py310"
+_SALT = f"black {_black_version()} line-length={LINE_LENGTH} target-versions=py310"
 _MODE: Any = None
 
 
@@ -77,7 +75,7 @@ def _black_format(source: str) -> str:
     import black
 
     if _MODE is None:
-        _MODE = black.Mode(line_length=_LINE_LENGTH, target_versions={black.TargetVersion.PY310})
+        _MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
     with paused():
         return str(black.format_str(source, mode=_MODE))
 

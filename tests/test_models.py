@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import black
+import pytest
 
 from generator import models
 
@@ -71,3 +73,49 @@ def test_a_config_on_one_line_or_already_deferred_is_handled() -> None:
         "B": {"defer_build": True},
         "C": {"defer_build": False},
     }
+
+
+_PICKY_PYPROJECT = """
+[tool.black]
+line-length = 40
+[tool.ruff]
+line-length = 40
+[tool.isort]
+line_length = 40
+known_first_party = ["pydantic", "typing", "datetime"]
+[tool.datamodel-codegen]
+builtin-format-line-length = 40
+use-annotated = false
+snake-case-field = false
+"""
+
+
+def test_the_users_pyproject_does_not_change_the_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dmcg's formatter reads the nearest pyproject.toml of the working directory unless told
+    otherwise; clientgen's models must be the same bytes wherever it runs."""
+    schemas = {
+        "Cookie": {
+            "type": "object",
+            "required": ["sameSite"],
+            "properties": {
+                "sameSite": {"type": "string", "enum": ["Lax", "None", "Strict", "Unspecified"]},
+                "createdAt": {"type": "string", "format": "date-time"},
+            },
+        }
+    }
+    document = models._document(schemas)
+    aliases = models._field_names(schemas)
+    bare, picky = tmp_path / "bare", tmp_path / "picky"
+    bare.mkdir()
+    picky.mkdir()
+    (picky / "pyproject.toml").write_text(_PICKY_PYPROJECT, encoding="utf-8")
+    outputs = []
+    for folder in (bare, picky):
+        monkeypatch.chdir(folder)
+        outputs.append(models._run_dmcg(document, aliases))
+    assert outputs[0] == outputs[1]
+    # the long field stays on one line of at most 100 characters, as black writes it
+    line = next(line for line in outputs[0].splitlines() if "same_site" in line)
+    assert len(line) <= 100 and line.rstrip().endswith(("]", ")", "None"))
