@@ -31,7 +31,7 @@ STAGES = {  # the module's file name (under generator/) and the stage's function
     "load": ("generator/load", "load_spec"),
     "validate": ("generator/validate", "validate_spec"),
     "normalize": ("generator/normalize/__init__", "normalize"),
-    "models (dmcg)": ("generator/models", "render_models"),
+    "models (dmcg)": ("generator/models", "models_source"),
     "render (jinja)": ("generator/render", "render_package"),
     "format (black)": ("generator/formatting", "format_files"),
     "write": ("generator/write", "write_package"),
@@ -55,7 +55,8 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="clientgen-profile-"))
     prof = args.prof or Path(tempfile.gettempdir()) / f"clientgen-{args.spec.stem}.prof"
     env = dict(os.environ, CLIENTGEN_CACHE_DIR=str(scratch / "cache"), PYTHONPATH=str(REPO),
-               PYTHONPYCACHEPREFIX=str(HERE / ".pycache"))
+               PYTHONPYCACHEPREFIX=str(HERE / ".pycache"),
+               CLIENTGEN_JOBS="1")  # every stage in the profiled process, none in helpers
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     cmd = [PY, "-m", "cProfile", "-o", str(prof), "-m", "generator", "generate", str(args.spec.resolve()),
            "-o", str(scratch / "out"), "--package", "profiled_api"]

@@ -1,6 +1,9 @@
 """black, remembering what it formatted so that unchanged code costs nothing.
 
-Formatting is the most expensive stage on large specs. Files are formatted piece by piece
+Formatting was the most expensive stage on large specs, though it changes almost nothing:
+the templates, :mod:`generator.layout` and dmcg's formatter already write black's layout. A
+piece that :mod:`generator.settled` shows to be black's output already is kept as it is,
+without black; black formats the others. Files are formatted piece by piece
 (:mod:`generator.chunks`: top-level classes and functions), and the formatted pieces of each
 client are remembered (keyed by the source text, black's version and mode), so a changed
 schema re-formats one class. Pieces are formatted with the cyclic garbage collector paused
@@ -9,7 +12,7 @@ pipeline's heap: two to three times black's own time, for the same output) and, 
 pipeline has helper processes (:mod:`generator.lanes`), by them, biggest piece first. Each
 piece goes through the same ``black.format_str`` call either way and the joined pieces are
 black's output for the whole file, so the output does not depend on how many processes ran.
-black is imported only when something is not remembered.
+black is imported only when a piece is neither remembered nor settled.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from .errors import ClientgenError
 from .gcpause import paused
 from .lanes import Job, Lanes
 from .layout import LINE_LENGTH
+from .settled import settled
+
 
 def _black_version() -> str:
     try:
@@ -196,9 +201,13 @@ def _batches(pieces: list[str]) -> list[list[str]]:
 
 
 def _format_pieces(pieces: list[str]) -> list[tuple[str | None, str]]:
-    """Each piece formatted, or ``None`` and black's complaint (reported with the file name)."""
+    """Each piece formatted, or ``None`` and black's complaint (reported with the file name).
+    A piece already in black's layout (:func:`.settled.settled`) is its own formatting."""
     out: list[tuple[str | None, str]] = []
     for piece in pieces:
+        if settled(piece):
+            out.append((piece, ""))
+            continue
         try:
             out.append((_black_format(piece), ""))
         except Exception as exc:

@@ -93,8 +93,9 @@ class Job(Generic[T]):
 
 
 def _yield_to_the_main_process() -> None:
-    """Helpers run at a lower priority: the main process holds the longest chain of work
-    (modelling), and the helpers' jobs fill the time it leaves."""
+    """The pool's helpers run at a lower priority: the main process and the dedicated helpers
+    hold the longest chains of work (reading the spec, modelling), and the pool's jobs fill
+    the time they leave."""
     try:
         os.nice(5)
     except OSError:
@@ -102,16 +103,19 @@ def _yield_to_the_main_process() -> None:
 
 
 class Lanes:
-    """A pool of forked helpers (``helpers`` > 0) or an inline runner (``helpers`` == 0).
+    """A pool of forked helpers (``helpers`` > 0) or an inline runner (``helpers`` == 0), and
+    dedicated helpers for one kind of work each (:meth:`dedicated`).
 
     Nothing is forked until the first job: a run that finds every client up to date (the
     output cache) starts no process. One pool serves every client of a run, so the helpers
     import the validator and black once.
     """
 
-    def __init__(self, helpers: int) -> None:
+    def __init__(self, helpers: int, *, yielding: bool = True) -> None:
         self._helpers = helpers
+        self._yielding = yielding  # helpers at a lower priority than this process
         self._pool: ProcessPoolExecutor | None = None  # forked at the first submission
+        self._dedicated: dict[Callable[[], None], Lanes] = {}
 
     @property
     def parallel(self) -> bool:
@@ -127,6 +131,24 @@ class Lanes:
                 self._helpers = 0
         return Job(fn, args, None)
 
+    def dedicated(self, warm_up: Callable[[], None]) -> Lanes:
+        """A helper of its own for one kind of work, forked now and warmed up with
+        ``warm_up()`` while this process goes on, so that work it is given later finds its
+        imports and first-call setup done; the same helper for every later call with the same
+        ``warm_up`` (every client of a run). It is one of the helpers this pool was given
+        (the pool keeps the others, possibly none) and runs at this process's priority, above
+        the pool's: it is meant for the longest chain of work. Inline (``warm_up`` not run)
+        without helpers."""
+        if self._helpers == 0:
+            return self
+        lane = self._dedicated.get(warm_up)
+        if lane is None:
+            lane = self._dedicated[warm_up] = Lanes(1, yielding=False)
+            lane.submit(warm_up)
+            if self._pool is None:
+                self._helpers -= 1  # one process per CPU in all: it is one of them
+        return lane
+
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             import multiprocessing
@@ -136,11 +158,14 @@ class Lanes:
             self._pool = ProcessPoolExecutor(
                 max_workers=self._helpers,
                 mp_context=multiprocessing.get_context("fork"),
-                initializer=_yield_to_the_main_process,
+                initializer=_yield_to_the_main_process if self._yielding else None,
             )
         return self._pool
 
     def close(self) -> None:
+        for lane in self._dedicated.values():
+            lane.close()
+        self._dedicated.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

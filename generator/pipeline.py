@@ -65,32 +65,55 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
 def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     from .formatting import Formatting
     from .load import load_spec
+    from .models import models_source, warm_up
 
     spec = load_spec(config.spec, config.overlays)
     if lanes.parallel:
         _import_shared()
-    validated = lanes.submit(_validate, spec)
-    if not lanes.parallel:
-        validated.result()  # it ran already: a broken spec stops here
-    with _validator_first(validated):
-        from .models import render_models
+    modeller = lanes.dedicated(warm_up)  # datamodel-code-generator's own helper, warming up
+    validation = _Validation(lanes, spec)
+    if lanes.parallel or not modeller.parallel:
+        validation.start()  # in a helper; or, with none at all, first: a broken spec stops here
+    with _validator_first(validation):
         from .normalize import normalize
         from .render import models_path, render_package, runtime_files
 
         api = normalize(spec, config)
+        modelled = modeller.submit(models_source, api.model_schemas)  # the longest stage
+        validation.start()  # here, now that the models are under way, when no helper is free
         files = render_package(api, None)
     # The runtime ships black-formatted (a test checks it): formatting it again changes nothing.
     runtime = {f"{api.package}/{name}" for name in runtime_files()}
     formatting = Formatting(lanes, memory=f"{config.name}\0{config.output.resolve()}")
     formatting.add({path: text for path, text in files.items() if path not in runtime})
-    with _validator_first(validated):
-        models = render_models(api)  # the longest stage: helpers format meanwhile
-    validated.result()
+    with _validator_first(validation):
+        models = modelled.result()
+    validation.result()
     formatting.add({models_path(api): models})
     formatted = formatting.result()
     files = {path: formatted.get(path, text) for path, text in files.items()}
     files[models_path(api)] = formatted[models_path(api)]
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
+
+
+class _Validation:
+    """The validator's run over the spec, started once: in a pool helper when there is one,
+    else in this process (:meth:`start` then runs it, and :meth:`result` reports it)."""
+
+    def __init__(self, lanes: Lanes, spec: LoadedSpec) -> None:
+        self._lanes, self._spec = lanes, spec
+        self._job: Job[None] | None = None
+
+    def start(self) -> None:
+        if self._job is None:
+            self._job = self._lanes.submit(_validate, self._spec)
+            if not self._lanes.parallel:
+                self._job.result()  # it ran already: a broken spec stops here
+
+    def result(self) -> None:
+        self.start()
+        assert self._job is not None
+        self._job.result()
 
 
 def _import_shared() -> None:
@@ -102,12 +125,12 @@ def _import_shared() -> None:
 
 
 @contextmanager
-def _validator_first(validated: Job[None]) -> Iterator[None]:
+def _validator_first(validation: _Validation) -> Iterator[None]:
     """Whatever goes wrong inside, the validator's finding about the spec is reported first."""
     try:
         yield
     except Exception:
-        validated.result()
+        validation.result()
         raise
 
 
