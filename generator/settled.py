@@ -41,7 +41,7 @@ _ESCAPED_QUOTE = re.compile(r"\\[\"']")
 _RESPELLED_ESCAPE = re.compile(
     r"\\(?:x[0-9a-fA-F]?[A-F]|u[0-9a-fA-F]{0,3}[A-F]|U[0-9a-fA-F]{0,7}[A-F]|N\{)"
 )
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e-?[0-9]+)?")  # black drops an exponent's "+"
 _BACKSLASH_NEWLINE = re.compile(r"\\\s*\n")
 _TRAILING_COMMA = re.compile(r",\s*[)\]}]")
 _MISPLACED_SPACE = re.compile(r"  |\( | \)|\[ | \]| ,| :|,[^ )\]}]| \*\* |[^ ]->|->[^ ]")
@@ -52,8 +52,9 @@ _DEFINITION = re.compile(r"(?:def|class|async def)\b|@")
 _LONE_STRING = re.compile(r'[rb]?"x*",?')
 _INLINE_COMMENT = re.compile(r"(?P<code>[^#]*[^#\s])  # (?P<text>[^#\s][^#]*)")
 _LEAVES = (ast.expr_context, ast.Name, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
-_PUNCTUATION = re.compile(r"[()\[\]{},:]")
+_PUNCTUATION = re.compile(r"[()\[\]{},:=]")
 _OPENER = "([{"
+_AUGMENTED = set("=!<>:+-*/%&|^@")  # before "=": part of another operator
 _CLOSER = ")]}"
 _PAIR = {"(": ")", "[": "]", "{": "}"}
 
@@ -212,6 +213,7 @@ class _Item:
     starts: list[str] = field(default_factory=list)
     width: int = 0  # of its lines joined by spaces
     exploded: bool = False  # holds a bracket exploded by a magic trailing comma
+    annotated: bool = False  # a ":" at its level so far (an "=" after one takes spaces)
 
     def split_as_black_would(self, available: int) -> bool:
         """On one line; or, when it cannot be (too wide, or holding an exploded bracket),
@@ -348,13 +350,22 @@ class _Layout:
     def _brackets(self, stripped: str, indent: int, number: int) -> bool:
         """Follow the brackets of one line; ``False`` where black would lay them out otherwise."""
         opened_here: list[int] = []  # positions of brackets this line opened and left open
-        outer = len(self.stack)
         for match in _PUNCTUATION.finditer(stripped):
             position, ch = match.start(), match.group()
-            if ch == ":" and self.compound and len(self.stack) == outer == 0:
-                if position != len(stripped) - 1:
+            item = self.stack[-1].item if self.stack else None
+            if ch == "=":
+                annotated = item is not None and item.annotated
+                if not _spaced_equals(stripped, position, item is not None, annotated):
+                    return False
+                continue
+            if ch == ":":
+                if item is not None:
+                    item.annotated = True
+                elif self.compound and position != len(stripped) - 1:
                     return False  # a block's body on its header line: black moves it
-            elif ch in _OPENER:
+            elif ch == "," and item is not None:
+                item.annotated = False
+            if ch in _OPENER:
                 before = stripped[position - 1 : position]
                 optional = ch == "(" and not (before.isalnum() or before in ("_", ")", "]"))
                 width = indent + position + (0 if optional else 1)
@@ -438,6 +449,17 @@ def _settled_lines(
         ):
             return False
     return not layout.stack
+
+
+def _spaced_equals(code: str, position: int, bracketed: bool, annotated: bool) -> bool:
+    """Whether the ``=`` at ``position`` is spaced as black spaces it: with a space on each
+    side in a statement and after an annotation, none in a keyword argument or a default
+    without one. Part of another operator (``==``, ``<=``, ``+=``...): not its concern."""
+    before, after = code[position - 1 : position], code[position + 1 : position + 2]
+    if before in _AUGMENTED or after == "=":
+        return True
+    spaced = code[position - 1 : position + 2] == " = "
+    return spaced if annotated or not bracketed else before != " " and after != " "
 
 
 def _without_inline_comment(code: str) -> str:
