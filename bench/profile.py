@@ -33,7 +33,7 @@ STAGES = {  # the module's file name (under generator/) and the stage's function
     "normalize": ("generator/normalize/__init__", "normalize"),
     "models (dmcg)": ("generator/models", "models_source"),
     "render (jinja)": ("generator/render", "render_package"),
-    "format (black)": ("generator/formatting", "format_files"),
+    "format (settled or black)": ("generator/formatting", "format_files"),
     "write": ("generator/write", "write_package"),
 }
 

@@ -47,12 +47,13 @@ def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
 def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
     """Every file of the package, formatted, in memory (nothing written).
 
-    With helper processes (:mod:`.lanes`: several cores) the validator runs in one while this
-    process normalizes and renders, black formats the rendered files while
-    datamodel-code-generator models the schemas, and then the models are formatted by every
-    process; nothing is used before the validator has accepted the spec, and a stage that
-    trips over an invalid spec reports the validator's finding instead. Without helpers the
-    stages run one after the other.
+    With helper processes (:mod:`.lanes`: several cores) datamodel-code-generator, the longest
+    stage, runs in one of its own, forked and warmed up while this process reads the spec; the
+    validator runs in another or, when there is none left (two cores), here once the models
+    are under way; the rendered files are formatted meanwhile, the models when they come.
+    Nothing is used before the validator has accepted the spec, and a stage that trips over an
+    invalid spec reports the validator's finding instead. Without helpers the validator runs
+    first and the stages one after the other.
     """
     if lanes is None:
         from .lanes import Lanes, helpers_for

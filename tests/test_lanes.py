@@ -1,9 +1,10 @@
 """generator.lanes: helper processes change how fast, never what.
 
 The command line runs in subprocesses (no test-runner threads: helpers need fork) with
-``CLIENTGEN_JOBS=1`` (everything in-process) and ``CLIENTGEN_JOBS=3`` (two helpers), each
-with its own empty cache, and the outputs must be byte for byte the same; broken specs must
-give the same one-line error either way.
+``CLIENTGEN_JOBS=1`` (everything in-process), ``2`` (datamodel-code-generator's own helper,
+the validator in-process after it) and ``3`` (that helper and one more), each with its own
+empty cache, and the outputs must be byte for byte the same; broken specs must give the same
+one-line error every way.
 """
 
 from __future__ import annotations
@@ -73,13 +74,14 @@ def test_helpers_give_the_same_bytes(
     tmp_path: Path, name: str, spec: Path, extra: tuple[str, ...]
 ) -> None:
     alone, alone_out = _generate(tmp_path, 1, spec, *extra)
-    helped, helped_out = _generate(tmp_path, 3, spec, *extra)
     assert alone.returncode == 0, alone.stderr
-    assert helped.returncode == 0, helped.stderr
-    assert alone.stderr == helped.stderr  # the same warnings, in the same order
     tree = _tree(alone_out)
     assert len(tree) > 15
-    assert _tree(helped_out) == tree
+    for jobs in (2, 3):
+        helped, helped_out = _generate(tmp_path, jobs, spec, *extra)
+        assert helped.returncode == 0, helped.stderr
+        assert alone.stderr == helped.stderr  # the same warnings, in the same order
+        assert _tree(helped_out) == tree
 
 
 @pytest.mark.slow
@@ -88,10 +90,13 @@ def test_helpers_give_the_same_bytes(
 )
 def test_helpers_report_the_validators_error(tmp_path: Path, broken: str) -> None:
     alone, alone_out = _generate(tmp_path, 1, HERE / "broken" / broken)
-    helped, helped_out = _generate(tmp_path, 3, HERE / "broken" / broken)
-    assert alone.returncode == helped.returncode == 1
-    assert helped.stderr == alone.stderr and helped.stderr.startswith("error: ")
-    assert not alone_out.exists() and not helped_out.exists()
+    assert alone.returncode == 1 and alone.stderr.startswith("error: ")
+    for jobs in (2, 3):
+        helped, helped_out = _generate(tmp_path, jobs, HERE / "broken" / broken)
+        assert helped.returncode == 1
+        assert helped.stderr == alone.stderr
+        assert not helped_out.exists()
+    assert not alone_out.exists()
 
 
 def _boom(text: str) -> str:
@@ -120,6 +125,34 @@ def test_a_job_returns_or_raises_the_same_in_a_helper_and_inline() -> None:
             assert [lanes.submit(_double, n).result() for n in range(5)] == [0, 2, 4, 6, 8]
             with pytest.raises(ValueError, match="bad"):
                 lanes.submit(_boom, "bad").result()
+
+
+_WARMED_IN: int | None = None  # set by _warm_up in the process that ran it
+
+
+def _warm_up() -> None:
+    global _WARMED_IN
+    _WARMED_IN = os.getpid()
+
+
+def _warmed_in() -> int | None:
+    return _WARMED_IN
+
+
+def test_a_dedicated_helper_is_warmed_up_once_and_taken_from_the_pool() -> None:
+    with Lanes(0) as inline:
+        assert inline.dedicated(_warm_up) is inline and _WARMED_IN is None  # nothing to warm
+    with Lanes(2) as lanes:
+        lane = lanes.dedicated(_warm_up)
+        assert lane.parallel and lanes.dedicated(_warm_up) is lane
+        assert lanes.parallel  # one helper left in the pool
+        warmed = lane.submit(_warmed_in).result()
+        assert warmed is not None and warmed != os.getpid()  # the same helper ran the warm-up
+        assert lane.submit(_warmed_in).result() == warmed
+    with Lanes(1) as lanes:
+        lanes.dedicated(_warm_up)
+        assert not lanes.parallel  # its only helper went to the dedicated lane
+        assert lanes.submit(os.getpid).result() == os.getpid()
 
 
 def test_a_job_whose_helper_dies_runs_again_here() -> None:

@@ -80,6 +80,9 @@ CHANGED = {  # black rewrites each of these; settled() must not let any past
     "closing quotes past the line length": (
         'def f():\n    """Doc.\n\n    ' + "word " * 19 + 'end."""\n'
     ),
+    "closing quotes past the line length after a line separator": (
+        'def f():\n    """A\u2028' + "b" * 98 + '"""\n'
+    ),
     "spaces inside brackets": "x = call( a )\n",
     "space before a comma": "x = call(a , b)\n",
     "no space after a comma": "x = call(a,b)\n",
