@@ -3,10 +3,10 @@
 A cold generation of a big spec is mostly independent costs: the validator (with its imports),
 datamodel-code-generator (with its own), and formatting. With helpers, dmcg runs in a helper of
 its own (:meth:`Lanes.dedicated`), warmed up while the main process reads the spec; the pool's
-helpers validate and format meanwhile, and the main process formats too, taking the batches no
-helper has started (:meth:`Job.steal`). Every job is a pure function of its arguments, so the output does
-not depend on how many helpers ran (a test compares both ways); without fork (not Linux,
-threads running, one core) every job runs inline, at submission, in the same order.
+helpers validate and format meanwhile, and the main process formats too, taking the batches
+no helper has started (:meth:`Job.steal`). Every job is a pure function of its arguments, so
+the output does not depend on how many helpers ran (a test compares the ways); without fork
+(not Linux, threads running, one core) every job runs inline, at submission, in order.
 """
 
 from __future__ import annotations

@@ -119,9 +119,8 @@ class _Validation:
 
 def _import_shared() -> None:
     """Import, before the helpers fork, what both they and this process use: pydantic's models
-    (datamodel-code-generator here, the validator's settings there). Imported once, shared.
-    Not black: the helpers import it for the rendered files while this process models, and
-    this process imports it only if it takes over formatting (:meth:`Formatting.result`)."""
+    (datamodel-code-generator's, the validator's settings). Imported once, shared. Not black:
+    only a piece that is not black's layout already needs it (:mod:`.settled`), rarely."""
     from pydantic import BaseModel  # noqa: F401
 
 
