@@ -274,13 +274,8 @@ class _Layout:
 
     def string(self, indent: int, first: bool, number: int) -> bool:
         """A line of a lone string (``first``: the line it starts on)."""
-        if first:
-            if self.blank_run > (1 if indent else 2) or not self._statement_starts(indent, number):
-                return False
-            self.after_class_docstring = self.class_opened and self.opens_block
-            self.class_opened = self.decorated = self.after_import = False
-            self.definitions = [depth for depth in self.definitions if depth < indent]
-        self.blank_run, self.opens_block = 0, False
+        if first and not self._statement('"""', indent, number):
+            return False
         self.after_module_docstring = number == 0 or self.after_module_docstring
         return True
 
@@ -292,11 +287,10 @@ class _Layout:
         stripped = code[indent:]
         if self.after_module_docstring and self.blank_run != 1:
             return False  # exactly one blank line after a module's docstring
-        if self.blank_run > (1 if indent else 2):
-            return False
-        blank_lines = self.blank_run
-        self.blank_run, self.after_module_docstring = 0, False
+        self.after_module_docstring = False
         if self.stack:
+            if self.blank_run:
+                return False
             top = self.stack[-1]
             closing = stripped[0] in _CLOSER
             if indent != (top.indent if closing else top.indent + 4):
@@ -306,23 +300,33 @@ class _Layout:
             for bracket in self.stack[:-1] if closing else self.stack:
                 bracket.content_width += _width(stripped) + 1
                 bracket.item.width += _width(stripped) + 1
-        else:
-            previous_indent = self.statement_indent
-            if not self._statement_starts(indent, number):
-                return False
-            self.statement_indent = previous_indent  # _spaced compares with the last one
-            if not self._spaced(stripped, indent, blank_lines):
-                return False
-            self.statement_indent = indent
-            self.compound = _BLOCK_KEYWORD.match(stripped) is not None
-            self.decorated = stripped.startswith("@")
-            self.class_opened = stripped.startswith("class ")
-            self.after_import = _IMPORT.match(stripped) is not None
-            self.after_class_docstring = False
+        elif not self._statement(stripped, indent, number):
+            return False
         if not self._brackets(stripped, indent, number):
             return False
         if not self.stack:
             self.opens_block = stripped.endswith(":")
+        return True
+
+    def _statement(self, stripped: str, indent: int, number: int) -> bool:
+        """A statement starts (``stripped``: its first line; ``\"\"\"`` for a lone string):
+        indented as its block requires, after the blank lines black puts before it."""
+        if number == 0:
+            indented = indent == 0
+        elif self.opens_block:
+            indented = indent == self.statement_indent + 4
+        else:
+            indented = indent <= self.statement_indent
+        if not indented or indent % 4 or self.blank_run > (1 if indent else 2):
+            return False
+        if not self._spaced(stripped, indent, self.blank_run):
+            return False
+        self.after_class_docstring = stripped == '"""' and self.class_opened and self.opens_block
+        self.statement_indent, self.blank_run, self.opens_block = indent, 0, False
+        self.compound = _BLOCK_KEYWORD.match(stripped) is not None
+        self.decorated = stripped.startswith("@")
+        self.class_opened = stripped.startswith("class ")
+        self.after_import = _IMPORT.match(stripped) is not None
         return True
 
     def _spaced(self, stripped: str, indent: int, blank_lines: int) -> bool:
@@ -343,16 +347,6 @@ class _Layout:
         if self.after_class_docstring:
             return blank_lines == 1
         return True
-
-    def _statement_starts(self, indent: int, number: int) -> bool:
-        if number == 0:
-            allowed = indent == 0
-        elif self.opens_block:
-            allowed = indent == self.statement_indent + 4
-        else:
-            allowed = indent <= self.statement_indent
-        self.statement_indent = indent
-        return allowed and indent % 4 == 0
 
     def _brackets(self, stripped: str, indent: int, number: int) -> bool:
         """Follow the brackets of one line; ``False`` where black would lay them out otherwise."""

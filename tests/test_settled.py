@@ -68,6 +68,8 @@ CHANGED = {  # black rewrites each of these; settled() must not let any past
     "method right after code": "class A:\n    x = 1\n    def f(self):\n        pass\n",
     "no blank line after a class docstring": ('class A:\n    """Doc."""\n    x: int\n'),
     "statement after a function, one blank line": "def f():\n    pass\n\nx = 1\n",
+    "string right after a method": 'class A:\n    def f(self):\n        pass\n    """Doc."""\n',
+    "string right after imports": 'import os\n"""Doc."""\n',
     "body on the header line": "if x: y = 1\n",
     "semicolon": "x = 1; y = 2\n",
     "backslash continuation": "x = 1 + \\\n    2\n",
