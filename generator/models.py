@@ -84,8 +84,8 @@ _WARM_UP_SCHEMAS: dict[str, Any] = {
 
 def warm_up() -> None:
     """Run dmcg once on a small document. Its first call imports most of dmcg and sets up its
-    caches (about 0.4 s, more than modelling Notte's 140 schemas takes after it); a dedicated
-    helper does this while the main process is still reading the spec."""
+    caches (about 0.5 s, half of what modelling Notte's 140 schemas takes after it); a
+    dedicated helper does this while the main process is still reading the spec."""
     _modelled(_document(_WARM_UP_SCHEMAS), _field_names(_WARM_UP_SCHEMAS))
 
 
