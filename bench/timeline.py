@@ -69,8 +69,8 @@ def child(argv: list[str]) -> None:
         (render, "render_package", "render"),
         (models, "warm_up", "dmcg warm-up"),
         (models, "models_source", "models (dmcg)"),
-        (formatting, "_format_pieces", "black batch"),
-        (formatting.Formatting, "result", "wait for black"),
+        (formatting, "_format_pieces", "format batch"),
+        (formatting.Formatting, "result", "wait for formatting"),
         (pipeline, "write_package", "write"),
     ):
         _wrap(owner, name, log, t0, label)
