@@ -6,7 +6,6 @@ import re
 import textwrap
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 
