@@ -49,7 +49,6 @@ _RESPELLED_ESCAPE = re.compile(
 )
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e-?[0-9]+)?")  # black drops an exponent's "+"
 _BACKSLASH_NEWLINE = re.compile(r"\\\s*\n")
-_TRAILING_COMMA = re.compile(r",\s*[)\]}]")
 _MISPLACED_SPACE = re.compile(r"  |\( | \)|\[ | \]| ,| :|,[^ )\]}]| \*\* |[^ ]->|->[^ ]")
 _BLOCK_KEYWORD = re.compile(r"(?:if|elif|else|for|while|with|try|except|finally|def|class|async)\b")
 _CLAUSE = re.compile(r"(?:elif|else|except|finally)\b")
@@ -243,6 +242,7 @@ class _Bracket:
     line: int
     opening_width: int  # of that line up to the bracket, and the bracket unless optional
     optional: bool  # parentheses around an expression, which black may leave out
+    commas: int = 0  # at its own level
     several_per_line: bool = False  # a comma at its level before the end of a line
     content_width: int = 0  # of its lines joined by spaces
     comma_items: int = 0  # items ended by a trailing comma
@@ -288,9 +288,7 @@ class _Layout:
         if self.after_module_docstring and self.blank_run != 1:
             return False  # exactly one blank line after a module's docstring
         self.after_module_docstring = False
-        if self.stack:
-            if self.blank_run:
-                return False
+        if self.stack:  # blank lines inside it were refused already (blank())
             top = self.stack[-1]
             closing = stripped[0] in _CLOSER
             if indent != (top.indent if closing else top.indent + 4):
@@ -377,14 +375,19 @@ class _Layout:
                     return False
                 bracket = self.stack.pop()
                 if bracket.line == number:
-                    opened_here.pop()
+                    opening = opened_here.pop()
+                    if stripped[:position].rstrip().endswith(",") and not _one_item_tuple(
+                        stripped, opening, bracket
+                    ):
+                        return False  # a trailing comma on one line: black explodes it
                     continue
                 if position != 0 or not self._closes(bracket, stripped):
                     return False
                 if bracket.comma_items and self.stack:
                     self.stack[-1].item.exploded = True
-            elif ch == "," and self.stack and self.stack[-1].line < number:
-                if position != len(stripped) - 1:
+            elif ch == "," and self.stack:
+                self.stack[-1].commas += 1
+                if self.stack[-1].line < number and position != len(stripped) - 1:
                     self.stack[-1].several_per_line = True
         if opened_here and (len(opened_here) > 1 or opened_here[0] != len(stripped) - 1):
             return False  # a bracket left open mid-line: black never hangs one
@@ -445,7 +448,6 @@ def _settled_lines(
             or ";" in stripped
             or stripped.endswith("\\")
             or _MISPLACED_SPACE.search(stripped)
-            or not _trailing_commas_kept(stripped)
             or not layout.code(code, indent, number)
         ):
             return False
@@ -483,28 +485,10 @@ def _masked(line: str, spans: Sequence[tuple[int, int]]) -> str:
     return line
 
 
-def _trailing_commas_kept(code: str) -> bool:
-    """No trailing comma before a closing bracket on one line, which black would explode,
-    except a one-item tuple's (``(x,)``), which it keeps."""
-    for match in _TRAILING_COMMA.finditer(code):
-        closer = match.group()[-1]
-        if closer != ")":
-            return False
-        depth, position = 0, match.start()
-        while position > 0:
-            position -= 1
-            ch = code[position]
-            if ch in _CLOSER:
-                depth += 1
-            elif ch in _OPENER:
-                if depth == 0:
-                    break
-                depth -= 1
-            elif ch == "," and depth == 0:
-                return False  # two items or more: magic
-        else:
-            return False  # the tuple opened on an earlier line
-        before = code[:position].rstrip()
-        if before and (before[-1].isalnum() or before[-1] in "_)]"):
-            return False  # a call's arguments, not a tuple
-    return True
+def _one_item_tuple(code: str, opening: int, bracket: _Bracket) -> bool:
+    """Whether the bracket opened at ``opening`` and closed on the same line after a trailing
+    comma is a one-item tuple (``(x,)``), whose comma black keeps; any other such comma (two
+    items, a list, a call's arguments) is magic, and black explodes the bracket."""
+    before = code[:opening].rstrip()[-1:]
+    call = before.isalnum() or before in ("_", ")", "]")
+    return bracket.closer == ")" and bracket.commas == 1 and not call
