@@ -55,28 +55,51 @@ def _wrap(owner: Any, name: str, log: Path, t0: float, label: str | None = None)
 
 
 def child(argv: list[str]) -> None:
+    """The command as ``generator.entry.run`` runs it (dmcg's helper forked first), with spans."""
     log, t0 = Path(os.environ["TIMELINE_LOG"]), float(os.environ["TIMELINE_T0"])
-    from generator import formatting, load, models, normalize, pipeline, render
-    from generator.cli import main
+    from generator import entry, lanes, modeller
 
-    with log.open("a", encoding="utf-8") as out:
-        out.write(f"{os.getpid()} start+imports {0:.4f} {time.time() - t0:.4f}\n")
-    for owner, name, label in (
-        (load, "load_spec", "load"),
-        (pipeline, "_import_shared", "shared imports"),
-        (pipeline, "_validate", "validate"),
-        (normalize, "normalize", "normalize"),
-        (render, "render_package", "render"),
-        (models, "warm_up", "dmcg warm-up"),
-        (models, "models_source", "models (dmcg)"),
-        (formatting, "_format_pieces", "format batch"),
-        (formatting.Formatting, "result", "wait for formatting"),
-        (pipeline, "write_package", "write"),
-    ):
-        _wrap(owner, name, log, t0, label)
+    def helper_spans() -> None:
+        """Wrap dmcg's stages in the process that runs them: the helper, forked before the
+        main process imported them (where they run inline, the main process wraps them)."""
+        from generator import models
+
+        for name, label in (("warm_up", "dmcg warm-up"), ("models_source", "models (dmcg)")):
+            if not hasattr(getattr(models, name), "__wrapped__"):
+                _wrap(models, name, log, t0, label)
+
+    original = modeller.warm_up
+
+    @functools.wraps(original)
+    def warm_up() -> None:
+        helper_spans()
+        original()
+
+    modeller.warm_up = warm_up  # type: ignore[assignment]
+    _wrap(modeller, "warm_up", log, t0, "helper: imports")
+    if entry._generates(argv):
+        lanes.head_start(modeller.warm_up)
     try:
+        from generator import formatting, load, normalize, pipeline, render
+        from generator.cli import main
+
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} start+imports {0:.4f} {time.time() - t0:.4f}\n")
+        helper_spans()
+        for owner, name, label in (
+            (load, "load_spec", "load"),
+            (pipeline, "_import_shared", "shared imports"),
+            (pipeline, "_validate", "validate"),
+            (normalize, "normalize", "normalize"),
+            (render, "render_package", "render"),
+            (formatting, "_format_pieces", "format batch"),
+            (formatting.Formatting, "result", "wait for formatting"),
+            (pipeline, "write_package", "write"),
+        ):
+            _wrap(owner, name, log, t0, label)
         main(argv, standalone_mode=False)
     finally:
+        lanes.stop_head_starts()
         with log.open("a", encoding="utf-8") as out:
             out.write(f"{os.getpid()} end {time.time() - t0:.4f} {time.time() - t0:.4f}\n")
 

@@ -19,9 +19,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import ClientConfig
 from .paths import templates_dir
+
+if TYPE_CHECKING:
+    from .config import ClientConfig
 
 _FORMAT = 1
 _TOOLS = ("datamodel_code_generator", "black")

@@ -16,7 +16,7 @@ from . import __version__
 from .cli_package import build_command, publish_command
 from .config import ClientConfig, client_config, find_pyproject, load_project
 from .errors import ClientgenError
-from .normalize.names import visible
+from .names import visible
 from .pipeline import build_api, generate
 
 T = TypeVar("T")
@@ -73,41 +73,6 @@ def _configs(
             raise ClientgenError(f"no configured client named {', '.join(sorted(unknown))}")
         configs = [c for c in configs if c.name in only]
     return configs
-
-
-def run() -> None:
-    """The ``clientgen`` command: :func:`main`, then an exit without interpreter teardown.
-
-    A run leaves large heaps behind (datamodel-code-generator's models, black's trees, the
-    validator's registries); freeing them object by object costs about 0.1 s and achieves
-    nothing once every file is written, every helper stopped and the output flushed (mypy
-    exits the same way). Under a tracer or profiler (coverage, cProfile), whose results are
-    written at exit, and on an exception other than an exit, Python exits as usual.
-    """
-    if sys.gettrace() is not None or sys.getprofile() is not None:
-        main()
-        return
-    try:
-        main()
-        code = 0
-    except SystemExit as exit:
-        code = _exit_status(exit.code)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # e.g. a closed pipe; Python's own exit reports 120
-            code = code or 120
-    os._exit(code)
-
-
-def _exit_status(code: object) -> int:
-    """What ``sys.exit(code)`` would make the exit status (a message is printed, status 1)."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
-    return 1
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

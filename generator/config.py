@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import names
 from .errors import ConfigError
-from .normalize import names
 
 if sys.version_info >= (3, 11):
     import tomllib

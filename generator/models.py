@@ -5,7 +5,7 @@ dmcg keeps those names; this module only chooses dmcg's options, once.
 
 dmcg writes spec text itself (descriptions as docstrings, defaults, aliases, patterns), so
 its output is treated as untrusted too: field names of models with non-ASCII property names
-come from :mod:`generator.normalize.names`, characters that could hide or reorder code
+come from :mod:`generator.names`, characters that could hide or reorder code
 (controls, right-to-left and zero-width marks, lone surrogates) are escaped inside string
 literals and comments, and the module is checked to hold only declarations: imports of
 known modules, classes, annotated fields and calls of known constructors.
@@ -24,14 +24,16 @@ import tokenize
 import unicodedata
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import names
 from .cache import cached_text, store_text
 from .errors import ClientgenError, pointer_from_parts
 from .gcpause import parse, paused
-from .ir import Api
 from .layout import LINE_LENGTH
-from .normalize import names
+
+if TYPE_CHECKING:
+    from .ir import Api
 
 #: The folder whose (empty) pyproject.toml dmcg's formatter reads instead of the user's.
 _DMCG_SETTINGS = Path(__file__).parent / "dmcg_settings"
@@ -83,9 +85,9 @@ _WARM_UP_SCHEMAS: dict[str, Any] = {
 
 
 def warm_up() -> None:
-    """Run dmcg once on a small document. Its first call imports most of dmcg and sets up its
-    caches (about 0.5 s, half of what modelling Notte's 140 schemas takes after it); a
-    dedicated helper does this while the main process is still reading the spec."""
+    """Run dmcg once on a small document. Its first call imports most of dmcg and sets up what
+    it keeps between calls (about 0.6 s); a dedicated helper does this while the main process
+    is still starting and reading the spec (:mod:`generator.modeller`)."""
     _modelled(_document(_WARM_UP_SCHEMAS), _field_names(_WARM_UP_SCHEMAS))
 
 

@@ -64,23 +64,24 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
 
 
 def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
+    from . import modeller
     from .formatting import Formatting
     from .load import load_spec
-    from .models import models_source, warm_up
+    from .models import models_source
 
     spec = load_spec(config.spec, config.overlays)
     if lanes.parallel:
         _import_shared()
-    modeller = lanes.dedicated(warm_up)  # datamodel-code-generator's own helper, warming up
+    models_lane = lanes.dedicated(modeller.warm_up)  # dmcg's own helper, warming up
     validation = _Validation(lanes, spec)
-    if lanes.parallel or not modeller.parallel:
+    if lanes.parallel or not models_lane.parallel:
         validation.start()  # in a helper; or, with none at all, first: a broken spec stops here
     with _validator_first(validation):
         from .normalize import normalize
         from .render import models_path, render_package, runtime_files
 
         api = normalize(spec, config)
-        modelled = modeller.submit(models_source, api.model_schemas)  # the longest stage
+        modelled = models_lane.submit(models_source, api.model_schemas)  # the longest stage
         validation.start()  # here, now that the models are under way, when no helper is free
         files = render_package(api, None)
     # The runtime ships black-formatted (a test checks it): formatting it again changes nothing.

@@ -9,11 +9,11 @@ from functools import lru_cache
 
 import jinja2
 
-from .paths import templates_dir
+from . import names
 from .ir import Api, AuthScheme, Resource, Server
 from .layout import lay_out, lay_out_import, lay_out_parameter
-from .normalize import names
-from .normalize.names import SHADOWABLE_BUILTINS, doc, literal, toml
+from .names import SHADOWABLE_BUILTINS, doc, literal, toml
+from .paths import templates_dir
 from .signatures import MethodView, method_view, model_names_used, qualify_builtins, walk
 
 

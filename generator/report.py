@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+from . import names
 from .ir import Api, AuthScheme, Operation, Resource
-from .normalize import names
 from .normalize.security import TOKEN_FLOWS, readers
 
 CERT = "cert"

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .ir import Api, Operation, Parameter, Resource
-from .normalize.names import literal, snake
+from .names import literal, snake
 
 _NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.lanes import Job, Lanes, helpers_for
+from generator import lanes as lanes_module
+from generator.forked import ForkedHelper
+from generator.lanes import Job, Lanes, head_start, helpers_for, stop_head_starts
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -173,6 +175,77 @@ def test_a_job_no_helper_has_started_can_be_taken_back() -> None:
         assert helper != os.getpid()
         assert {job.result() for job in queued} == {os.getpid(), helper}
         assert not busy.steal() and not queued[0].steal()  # finished: nothing to take
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _unpicklable(parent: int) -> object:
+    return lambda: os.getpid() == parent  # a helper cannot send a lambda back
+
+
+def test_a_dedicated_helper_redoes_here_what_it_cannot_finish_or_send() -> None:
+    with Lanes(2) as lanes:
+        lane = lanes.dedicated(_warm_up)
+        made_here = lane.submit(_unpicklable, os.getpid()).result()
+        assert callable(made_here) and made_here()  # run again in this process
+        assert lane.submit(_exit_in_helper, os.getpid()).result() == 42  # the helper died
+        assert lane.submit(_double, 5).result() == 10  # inline from now on
+        with pytest.raises(ValueError, match="still raised"):
+            lane.submit(_boom, "still raised").result()
+
+
+def _wait_for(path: str) -> None:
+    """A warm-up that lasts until ``path`` exists (at most 20 s), and says which it was."""
+    deadline = time.monotonic() + 20
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    global _WARMED_IN
+    _WARMED_IN = os.getpid() if os.path.exists(path) else None
+
+
+def test_a_large_call_does_not_wait_for_the_warm_up(tmp_path: Path) -> None:
+    """A call far larger than a pipe holds is taken while the helper is still warming up:
+    this process goes on (here: it ends the warm-up) instead of blocking on the pipe."""
+    released = tmp_path / "released"
+
+    def warm_up() -> None:
+        _wait_for(str(released))
+
+    helper = ForkedHelper(warm_up)
+    try:
+        big = "x" * 8_000_000
+        pending = helper.submit(len, (big,))
+        released.touch()  # reached only if the submission did not block
+        assert pending.result() == len(big)
+        assert helper.submit(_warmed_in, ()).result() == helper.pid  # released, not timed out
+    finally:
+        helper.close()
+    assert helper.pid is None
+
+
+def test_a_head_start_is_adopted_or_stopped() -> None:
+    if helpers_for() == 0:
+        pytest.skip("one CPU (or no fork): nothing is forked ahead")
+    head_start(_warm_up)
+    started = lanes_module._head_started[_warm_up].pid
+    assert started is not None and _alive(started)
+    with Lanes(helpers_for()) as lanes:
+        lane = lanes.dedicated(_warm_up)
+        assert lane.submit(_warmed_in).result() == started  # the one forked ahead, warmed up
+        assert lane.submit(os.getpid).result() == started
+        assert not lanes_module._head_started
+    assert not _alive(started)  # stopped with the lanes
+    head_start(_warm_up)
+    unused = lanes_module._head_started[_warm_up].pid
+    assert unused is not None
+    stop_head_starts()
+    assert not _alive(unused) and not lanes_module._head_started
 
 
 def test_one_helper_per_other_cpu_unless_told_or_threaded(

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.layout import lay_out, lay_out_import, lay_out_parameter
-from generator.normalize.names import literal
+from generator.names import literal
 
 MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .. import names
 from ..errors import SpecError
 from ..ir import Api, ClientParam, Server, ServerVariable
-from . import names
 from .operations import OperationBuilder
 from .refs import RefResolver
 from .schemas import SchemaNormalizer

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import names
 from ..errors import SpecError
 from ..ir import Body, BodyEncoding, BodyField, ClientParam, Operation, Parameter, Resource
-from . import names
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
 from .security import requirements

@@ -24,9 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .. import names
 from ..errors import SpecError
 from ..ir import UnionReport
-from . import names
 from .refs import RefResolver
 
 COMPONENT_PREFIX = "#/components/schemas/"

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .. import names
 from ..errors import SpecError
 from ..ir import AuthScheme, Credential
-from . import names
 
 _FLOW_NAMES = {
     "clientCredentials": "client_credentials",
