@@ -2,9 +2,9 @@
 
 What :class:`concurrent.futures.ProcessPoolExecutor` does for the pool, cut down to what a
 dedicated helper (:meth:`generator.lanes.Lanes.dedicated`) needs, so that the executable can
-fork it first thing: forking costs no import here (the executor's cost 60 ms, and start a
-thread in this process), and the helper's warm-up starts at once, while this process is still
-importing the command line.
+fork it first thing: the fork needs no import (the executor's imports take 60 ms, and it
+starts a thread in this process), and the helper's warm-up starts at once, while this process
+is still importing the command line.
 
 A call and its reply travel as pickles, each framed by its length. A reply that cannot be
 pickled, or a helper that died, surfaces as :class:`HelperLost`: the caller runs the call
@@ -90,9 +90,9 @@ class ForkedHelper:
             return
         try:
             os.kill(self._pid, signal.SIGKILL)
-        except ProcessLookupError:
+            os.waitpid(self._pid, 0)
+        except (ProcessLookupError, ChildProcessError):  # reaped already (SIGCHLD ignored)
             pass
-        os.waitpid(self._pid, 0)
         self._pid = None
         os.close(self._calls)
         os.close(self._replies)
