@@ -34,7 +34,12 @@ class ForkedHelper:
     def __init__(self, warm_up: Callable[[], None]) -> None:
         calls_read, calls_write = os.pipe()
         replies_read, replies_write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # e.g. out of processes: the caller works without this helper
+            for fd in (calls_read, calls_write, replies_read, replies_write):
+                os.close(fd)
+            raise
         if pid == 0:  # the helper
             status = 1
             try:

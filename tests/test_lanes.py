@@ -229,6 +229,29 @@ def test_a_large_call_does_not_wait_for_the_warm_up(tmp_path: Path) -> None:
     assert helper.pid is None
 
 
+def _no_fork() -> int:
+    raise BlockingIOError(11, "Resource temporarily unavailable")
+
+
+def test_a_helper_that_cannot_be_forked_leaves_the_work_inline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    listed = os.path.isdir("/proc/self/fd")
+    descriptors = len(os.listdir("/proc/self/fd")) if listed else 0
+    monkeypatch.setattr(os, "fork", _no_fork)
+    with pytest.raises(OSError):
+        ForkedHelper(_warm_up)
+    if listed:
+        assert len(os.listdir("/proc/self/fd")) == descriptors  # its pipes were closed
+    head_start(_warm_up)  # no helper, and no error
+    assert not lanes_module._head_started
+    with Lanes(1) as lanes:
+        lane = lanes.dedicated(_warm_up)
+        assert lane is lanes  # no helper of its own
+        assert lane.submit(os.getpid).result() == os.getpid()  # nor a pool: inline
+        assert not lanes.parallel
+
+
 def test_a_head_start_is_adopted_or_stopped() -> None:
     if helpers_for() == 0:
         pytest.skip("one CPU (or no fork): nothing is forked ahead")
