@@ -22,12 +22,11 @@ def run() -> None:
     exits the same way). Under a tracer or profiler (coverage, cProfile), whose results are
     written at exit, and on an exception other than an exit, Python exits as usual.
     """
-    from .lanes import stop_head_starts
+    from .lanes import head_start, stop_head_starts
 
     try:
         if _generates(sys.argv[1:]):
             from . import modeller
-            from .lanes import head_start
 
             head_start(modeller.warm_up)
         from .cli import main

@@ -189,8 +189,9 @@ class Lanes:
     dedicated helpers for one kind of work each (:meth:`dedicated`).
 
     Nothing is forked until the first job: a run that finds every client up to date (the
-    output cache) starts no process. One pool serves every client of a run, so the helpers
-    import the validator and black once.
+    output cache) starts no pool, and stops the helper it forked ahead (:func:`head_start`)
+    unused. One pool serves every client of a run, so the helpers import the validator and
+    black once.
     """
 
     def __init__(self, helpers: int) -> None:

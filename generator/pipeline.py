@@ -48,7 +48,7 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
     """Every file of the package, formatted, in memory (nothing written).
 
     With helper processes (:mod:`.lanes`: several cores) datamodel-code-generator, the longest
-    stage, runs in one of its own, forked and warmed up while this process reads the spec; the
+    stage, runs in one of its own, warmed up while this process starts and reads the spec; the
     validator runs in another or, when there is none left (two cores), here once the models
     are under way; the rendered files are formatted meanwhile, the models when they come.
     Nothing is used before the validator has accepted the spec, and a stage that trips over an
