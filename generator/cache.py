@@ -17,7 +17,7 @@ import json
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,10 +115,29 @@ def store_text(kind: str, key: str, text: str) -> None:
 
 
 def _entry_path(config: ClientConfig) -> Path:
+    """The entry of ``config``, keyed by the files it names as they resolve from here.
+
+    A relative spec path means another file in another folder: ``spec.json`` typed in ``a/``
+    and in ``b/`` must never share an entry, even while both files are unchanged.
+    """
     key = hashlib.sha256()
     key.update(_generator_fingerprint().encode())
-    key.update(repr(config).encode())
+    resolved = replace(
+        config,
+        spec=_absolute(config.spec),
+        output=_absolute(config.output),
+        overlays=tuple(_absolute(path) for path in config.overlays),
+    )
+    key.update(repr(resolved).encode())
     return cache_root() / "outputs" / f"{key.hexdigest()}.json"
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` resolved (symbolic links followed), or made absolute when it cannot be."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: then the cwd still tells folders apart
+        return path.absolute()
 
 
 _fingerprint: str | None = None

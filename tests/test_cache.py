@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator import cache, pipeline
 from generator.config import client_config
@@ -171,3 +173,66 @@ def test_a_run_that_writes_prunes_at_most_once_a_day(
     assert all(p.exists() for p in paths)
     cache.prune_if_due(now=2_000_000 + 25 * 3600)
     assert sum(p.exists() for p in paths) == 3
+
+
+def _named_spec(schema: str) -> str:
+    return (
+        '{"openapi": "3.1.0", "info": {"title": "T", "version": "1.0.0"}, "paths": {},'
+        f' "components": {{"schemas": {{"{schema}": {{"type": "object",'
+        ' "properties": {"x": {"type": "string"}}}}}}'
+    )
+
+
+def test_the_same_relative_spec_path_in_two_folders_never_shares_an_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cd a && generate spec.json`, then `cd b && generate spec.json`: b gets b's client."""
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    for folder, schema in (("a", "Alpha"), ("b", "Beta")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "spec.json").write_text(_named_spec(schema))
+    models = {}
+    for folder in ("a", "b"):
+        monkeypatch.chdir(tmp_path / folder)
+        config = client_config(Path("spec.json"), output=Path("out"), package="p", version="1")
+        pipeline.generate(config)
+        models[folder] = (tmp_path / folder / "out" / "p" / "models.py").read_text()
+    assert "class Alpha" in models["a"] and "class Beta" not in models["a"]
+    assert "class Beta" in models["b"] and "class Alpha" not in models["b"]
+
+
+_FOLDER = st.text("abcxyz", min_size=1, max_size=3)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    runs=st.lists(
+        st.tuples(_FOLDER, st.sampled_from(["Alpha", "Beta", "Gamma"])), min_size=2, max_size=6
+    ),
+    relative_output=st.booleans(),
+)
+def test_a_cache_hit_is_always_the_output_of_the_same_files(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    runs: list[tuple[str, str]],
+    relative_output: bool,
+) -> None:
+    """Whatever folders and specs come in whatever order, an entry is handed back only for the
+    very files (resolved path and contents) that produced it."""
+    root = tmp_path_factory.mktemp("pairs")
+    monkeypatch.setenv("CLIENTGEN_CACHE_DIR", str(root / "cache"))
+    for folder, schema in runs:
+        where = root / folder
+        where.mkdir(exist_ok=True)
+        (where / "spec.json").write_text(_named_spec(schema))
+        monkeypatch.chdir(where)
+        output = Path("out") if relative_output else root / "out"
+        config = client_config(Path("spec.json"), output=output, package="p", version="1")
+        hit = cache.lookup(config)
+        if hit is not None:
+            assert hit.files == {"models.py": f"class {schema}"}, (folder, schema)
+        cache.store(
+            config, [Path("spec.json")], cache.CachedOutput({"models.py": f"class {schema}"}, ())
+        )
