@@ -28,13 +28,13 @@ PY = str(REPO / ".venv" / "bin" / "python")
 sys.path.insert(0, str(HERE))
 
 STAGES = {  # the module's file name (under generator/) and the stage's function
-    "load": ("generator/load", "load_spec"),
-    "validate": ("generator/validate", "validate_spec"),
+    "load": ("generator/load/__init__", "load_spec"),
+    "validate": ("generator/validate/findings", "validate_spec"),
     "normalize": ("generator/normalize/__init__", "normalize"),
-    "models (dmcg)": ("generator/models", "models_source"),
-    "render (jinja)": ("generator/render", "render_package"),
-    "format (settled or black)": ("generator/formatting", "format_files"),
-    "write": ("generator/write", "write_package"),
+    "models (dmcg)": ("generator/models/dmcg", "models_source"),
+    "render (jinja)": ("generator/render/package", "render_package"),
+    "format (settled or black)": ("generator/format/formatting", "format_files"),
+    "write": ("generator/write/files", "write_package"),
 }
 
 

@@ -442,7 +442,7 @@ def section_warm(args: argparse.Namespace, scratch: Path, log) -> dict[str, Any]
     series("warm generate", gen)
     series("generate --check", gen + ["--check"])
     series("floor: python -c pass", [PY, "-c", "pass"])
-    series("floor: import the CLI", [PY, "-c", "import generator.cli"])
+    series("floor: import the CLI", [PY, "-c", "import generator.cli.main"])
     return out
 
 
@@ -620,9 +620,9 @@ from generator.config import client_config
 from generator.load import load_spec
 from generator.validate import validate_spec
 from generator.normalize import normalize
-from generator.models import render_models
+from generator.models.dmcg import render_models
 from generator.render import render_package, runtime_files
-from generator.formatting import format_files
+from generator.format import format_files
 from generator.write import write_package
 timings = {"imports": time.perf_counter() - t0}
 spec, out, pkg = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
@@ -837,7 +837,7 @@ def write_report(path: Path, args: argparse.Namespace, command: str, started: st
                 label = {"warm generate": "`clientgen generate` (warm, nothing changed)",
                          "generate --check": "`clientgen generate --check` (nothing changed)",
                          "floor: python -c pass": "floor: `python -c pass`",
-                         "floor: import the CLI": "floor: `python -c 'import generator.cli'`"}[key]
+                         "floor: import the CLI": "floor: `python -c 'import generator.cli.main'`"}[key]
                 L.append(f"| {label} | {fmt_s(v['median'])} | {fmt_s(v['min'])} | {fmt_s(v['cpu'])} | "
                          f"{v['rss_mb']:.0f} | {verdict} |")
                 if v["problems"]:
@@ -898,7 +898,7 @@ def write_report(path: Path, args: argparse.Namespace, command: str, started: st
               "runs datamodel-code-generator in a forked helper beside validation and formatting, "
               "so its wall time in section 1 is less than the sum). The runtime files ship "
               "formatted and are not formatted again, as in the pipeline. Formatting keeps the "
-              "pieces `generator/settled.py` shows to be black's layout already and runs black "
+              "pieces `generator/format/settled.py` shows to be black's layout already and runs black "
               "on the rest.", ""]
         keys = ["imports", "load", "validate", "normalize", "models (dmcg)", "render (jinja)",
                 "format (settled or black, cold)", "write", "format (warm cache)"]

@@ -55,14 +55,16 @@ def _wrap(owner: Any, name: str, log: Path, t0: float, label: str | None = None)
 
 
 def child(argv: list[str]) -> None:
-    """The command as ``generator.entry.run`` runs it (dmcg's helper forked first), with spans."""
+    """The command as ``generator.cli.entry.run`` runs it (dmcg's helper forked first), with spans."""
     log, t0 = Path(os.environ["TIMELINE_LOG"]), float(os.environ["TIMELINE_T0"])
-    from generator import entry, lanes, modeller
+    from generator.cli import entry
+    from generator.models import helper as modeller
+    from generator.speed import lanes
 
     def helper_spans() -> None:
         """Wrap dmcg's stages in the process that runs them: the helper, forked before the
         main process imported them (where they run inline, the main process wraps them)."""
-        from generator import models
+        from generator.models import dmcg as models
 
         for name, label in (("warm_up", "dmcg warm-up"), ("models_source", "models (dmcg)")):
             if not hasattr(getattr(models, name), "__wrapped__"):
@@ -80,15 +82,17 @@ def child(argv: list[str]) -> None:
     if entry._generates(argv):
         lanes.head_start(modeller.warm_up)
     try:
-        from generator import formatting, load, normalize, pipeline, render
-        from generator.cli import main
+        from generator import load, normalize, pipeline, render
+        from generator.cli.main import main
+        from generator.format import formatting
+        from generator.speed import schedule
 
         with log.open("a", encoding="utf-8") as out:
             out.write(f"{os.getpid()} start+imports {0:.4f} {time.time() - t0:.4f}\n")
         helper_spans()
         for owner, name, label in (
             (load, "load_spec", "load"),
-            (pipeline, "_import_shared", "shared imports"),
+            (schedule, "import_shared", "shared imports"),
             (pipeline, "_validate", "validate"),
             (normalize, "normalize", "normalize"),
             (render, "render_package", "render"),

@@ -1,5 +1,5 @@
 """``python -m generator`` runs the clientgen command line."""
 
-from .entry import run
+from .cli.entry import run
 
 run()

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache
 from .config import ClientConfig
-from .write import Change, compare, write_package
+from .write import Change, cache, compare, write_package
 
 if TYPE_CHECKING:
     from .ir import Api
-    from .lanes import Job, Lanes
     from .load import LoadedSpec
+    from .speed.lanes import Lanes
 
 # The stages are imported where they run: an up-to-date client (the output cache) then costs
 # no import of the validator, datamodel-code-generator, Jinja or black.
@@ -47,7 +44,7 @@ def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
 def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
     """Every file of the package, formatted, in memory (nothing written).
 
-    With helper processes (:mod:`.lanes`: several cores) datamodel-code-generator, the longest
+    With helper processes (:mod:`.speed`: several cores) datamodel-code-generator, the longest
     stage, runs in one of its own, warmed up while this process starts and reads the spec; the
     validator runs in another or, when there is none left (two cores), here once the models
     are under way; the rendered files are formatted meanwhile, the models when they come.
@@ -56,7 +53,7 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
     first and the stages one after the other.
     """
     if lanes is None:
-        from .lanes import Lanes, helpers_for
+        from .speed.lanes import Lanes, helpers_for
 
         with Lanes(helpers_for()) as own:
             return _generate_files(config, own)
@@ -64,19 +61,20 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
 
 
 def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
-    from . import modeller
-    from .formatting import Formatting
+    from .format import Formatting
     from .load import load_spec
-    from .models import models_source
+    from .models import helper
+    from .models.dmcg import models_source
+    from .speed.schedule import Check, import_shared
 
     spec = load_spec(config.spec, config.overlays)
     if lanes.parallel:
-        _import_shared()
-    models_lane = lanes.dedicated(modeller.warm_up)  # dmcg's own helper, warming up
-    validation = _Validation(lanes, spec)
+        import_shared()
+    models_lane = lanes.dedicated(helper.warm_up)  # dmcg's own helper, warming up
+    validation = Check(lanes, _validate, spec)
     if lanes.parallel or not models_lane.parallel:
         validation.start()  # in a helper; or, with none at all, first: a broken spec stops here
-    with _validator_first(validation):
+    with validation.first():
         from .normalize import normalize
         from .render import models_path, render_package, runtime_files
 
@@ -88,7 +86,7 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     runtime = {f"{api.package}/{name}" for name in runtime_files()}
     formatting = Formatting(lanes, memory=f"{config.name}\0{config.output.resolve()}")
     formatting.add({path: text for path, text in files.items() if path not in runtime})
-    with _validator_first(validation):
+    with validation.first():
         models = modelled.result()
     validation.result()
     formatting.add({models_path(api): models})
@@ -96,43 +94,6 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     files = {path: formatted.get(path, text) for path, text in files.items()}
     files[models_path(api)] = formatted[models_path(api)]
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
-
-
-class _Validation:
-    """The validator's run over the spec, started once: in a pool helper when there is one,
-    else in this process (:meth:`start` then runs it, and :meth:`result` reports it)."""
-
-    def __init__(self, lanes: Lanes, spec: LoadedSpec) -> None:
-        self._lanes, self._spec = lanes, spec
-        self._job: Job[None] | None = None
-
-    def start(self) -> None:
-        if self._job is None:
-            self._job = self._lanes.submit(_validate, self._spec)
-            if not self._lanes.parallel:
-                self._job.result()  # it ran already: a broken spec stops here
-
-    def result(self) -> None:
-        self.start()
-        assert self._job is not None
-        self._job.result()
-
-
-def _import_shared() -> None:
-    """Import, before the helpers fork, what both they and this process use: pydantic's models
-    (datamodel-code-generator's, the validator's settings). Imported once, shared. Not black:
-    only a piece that is not black's layout already needs it (:mod:`.settled`), rarely."""
-    from pydantic import BaseModel  # noqa: F401
-
-
-@contextmanager
-def _validator_first(validation: _Validation) -> Iterator[None]:
-    """Whatever goes wrong inside, the validator's finding about the spec is reported first."""
-    try:
-        yield
-    except Exception:
-        validation.result()
-        raise
 
 
 def _validate(spec: LoadedSpec) -> None:

@@ -1,4 +1,5 @@
-"""Read an API description into plain data, safely, and make its references trustworthy.
+"""Stage 1, load: files in (the spec, its overlays, the files its `$ref`s name), one
+bundled plain-data document out (:class:`LoadedSpec`), read safely.
 
 Everything later in the pipeline assumes the document in :class:`LoadedSpec` is a JSON-like
 tree (dicts, lists, str, int, float, bool, None) with only local ``$ref`` strings whose targets

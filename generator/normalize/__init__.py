@@ -1,4 +1,11 @@
-"""Spec ➜ :class:`~generator.ir.Api`. Nothing after this stage reads the raw spec."""
+"""Stage 3, normalize: a validated :class:`~generator.load.LoadedSpec` in, an
+:class:`~generator.ir.Api` out. Every quirk of the spec ends here: nothing after this stage
+reads the raw document.
+
+:mod:`.security` (schemes and credentials), :mod:`.schemas` (named model schemas, hoisting,
+nullability) with :mod:`.unions` and :mod:`.shapes`, :mod:`.operations` (resources, methods,
+parameters, bodies), :mod:`.refs` (resolving local references).
+"""
 
 from __future__ import annotations
 

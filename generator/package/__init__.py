@@ -1,4 +1,5 @@
-"""Build and publish generated clients: reproducible sdists and wheels, uploaded all or nothing.
+"""After the pipeline, package: a generated client folder in, reproducible sdists and wheels
+out, uploaded all or nothing.
 
 Builds go through the ``build`` library, the standard PEP 517 front end (what ``python -m build``
 and pip use), in isolated environments, so a client builds here exactly as it would anywhere.

@@ -11,7 +11,7 @@ keywords and dunder names, names that collide once sanitized, absurdly long name
 A case either generates a package, which must import, build a client and call an operation
 without running the payload, and keep the spec's text where it belongs (``checks``, evaluated
 by ``tests/hostile/checker.py`` inside the generated package), or is refused with a clear
-error (``refuse``, a regular expression the message must match). ``tests/test_hostile.py``
+error (``refuse``, a regular expression the message must match). ``tests/clients/test_hostile.py``
 runs them.
 
 A check is a JSON list; its first item names it:

@@ -1,0 +1,71 @@
+"""``clientgen generate``: run the pipeline for one spec or every configured client."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..names import visible
+from ..pipeline import generate
+from ..speed.lanes import Lanes, helpers_for
+from .common import configs, user_errors
+
+
+@click.command("generate")
+@click.argument("spec", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Package folder to write.",
+)
+@click.option("--package", help="Import name of the generated package (default: <spec>_api).")
+@click.option("--env-prefix", help="Prefix of the environment variables the client reads.")
+@click.option("--version", "version", help="Version of the generated package.")
+@click.option(
+    "--overlay",
+    "overlays",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="OpenAPI Overlay applied to the spec (repeatable).",
+)
+@click.option("--client", "only", multiple=True, help="Only this configured client (repeatable).")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 with a short diff if anything is stale."
+)
+def generate_command(
+    spec: Path | None,
+    output: Path | None,
+    package: str | None,
+    env_prefix: str | None,
+    version: str | None,
+    overlays: tuple[Path, ...],
+    only: tuple[str, ...],
+    check: bool,
+) -> None:
+    """Generate one client from SPEC, or every client in [tool.clientgen]."""
+
+    stale = False
+    with user_errors(), Lanes(helpers_for()) as lanes:
+        for config in configs(spec, output, package, env_prefix, version, overlays, only):
+            outcome = generate(config, check=check, lanes=lanes)
+            changes = outcome.changes
+            for warning in outcome.warnings:
+                click.echo(f"warning: {config.spec}: {visible(warning)}", err=True)
+            if check and changes:
+                stale = True
+                click.echo(f"{config.output}: {len(changes)} file(s) out of date", err=True)
+                for change in changes[:20]:
+                    click.echo(f"  {change.kind}: {change.path}", err=True)
+                    if change.diff:
+                        click.echo(
+                            "".join(change.diff.splitlines(keepends=True)[:30]), err=True, nl=False
+                        )
+            elif not check:
+                verb = f"{len(changes)} file(s) updated" if changes else "up to date"
+                click.echo(f"{config.name}: {config.output} {verb}")
+    if stale:
+        click.echo("run `clientgen generate` to update", err=True)
+        sys.exit(1)

@@ -1,0 +1,213 @@
+"""What a schema looks like: small pure predicates and rewrites the normalizer and its union
+resolution share (nullability, binary strings, pinned tags, defaults, pointer escapes)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .. import names
+
+if TYPE_CHECKING:
+    from .refs import RefResolver
+
+COMPONENT_PREFIX = "#/components/schemas/"
+
+
+def open(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its string enums widened to ``enum | string`` (recursively)."""
+    if isinstance(schema.get("enum"), list) and all(isinstance(v, str) for v in schema["enum"]):
+        closed = {k: v for k, v in schema.items() if k not in ("description", "default")}
+        opened: dict[str, Any] = {"anyOf": [{"type": "string", **closed}, {"type": "string"}]}
+        return {**opened, **kept(schema, ("description", "default"))}
+    out = dict(schema)
+    for key in ("anyOf", "oneOf"):
+        if isinstance(out.get(key), list):
+            out[key] = [open(b) for b in out[key]]
+    if isinstance(out.get("items"), dict):
+        out["items"] = open(out["items"])
+    if isinstance(out.get("additionalProperties"), dict):
+        out["additionalProperties"] = open(out["additionalProperties"])
+    return out
+
+
+_OBJECT_KEYWORDS = ("properties", "additionalProperties", "patternProperties")
+#: Keywords a union branch may hold and still only constrain the object beside it.
+_CONSTRAINT_KEYWORDS = frozenset(
+    ("required", "description", "title", "minProperties", "maxProperties", "not", "$comment")
+)
+
+
+def has_object_keywords(schema: Mapping[str, Any]) -> bool:
+    return any(schema.get(k) for k in _OBJECT_KEYWORDS)
+
+
+def with_shared_properties(schema: dict[str, Any], key: str, hint: str) -> dict[str, Any]:
+    """An object with properties *and* a ``oneOf``/``anyOf`` as one equivalent shape.
+
+    Branches that only constrain the object (``oneOf: [{required: [email]}, {required:
+    [phone]}]``) leave the object as it is: which fields are required together is not a type,
+    and the server still checks it. Other branches each get the shared properties (``allOf``
+    of the object and the branch), so no property is lost; a discriminator is dropped, since its
+    values named the branches before they were merged (the union is then ordered or detected
+    from values the branches pin).
+    """
+    base = {k: v for k, v in schema.items() if k not in (key, "discriminator")}
+    branches = schema[key] if isinstance(schema[key], list) else []
+    if all(isinstance(b, dict) and set(b) <= _CONSTRAINT_KEYWORDS for b in branches):
+        return base
+    shared = {k: v for k, v in base.items() if k not in ("title", "description", "default")}
+    options = []
+    for index, branch in enumerate(branches):
+        ref = branch.get("$ref") if isinstance(branch, dict) else None
+        label = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
+        title = branch.get("title") if isinstance(branch, dict) else None
+        label = label or (title if isinstance(title, str) else "") or f"Option{index + 1}"
+        options.append(
+            {"title": names.pascal(hint) + names.pascal(label), "allOf": [shared, branch]}
+        )
+    return {key: options, **kept(schema, ("description", "default"))}
+
+
+def wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:
+    """Inline objects with properties, and allOf merges, become named models."""
+    if is_nullable(schema):
+        return False
+    if "allOf" in schema and not (len(schema["allOf"]) == 1 and not schema.get("properties")):
+        return True
+    kind = schema.get("type")
+    return (
+        bool(schema.get("properties"))
+        and kind in (None, "object")
+        and not ("anyOf" in schema or "oneOf" in schema)
+    )
+
+
+def is_object_model(model: Mapping[str, Any]) -> bool:
+    return model.get("type") == "object" and "properties" in model
+
+
+def is_nullable(schema: Mapping[str, Any]) -> bool:
+    if schema.get("nullable") is True:
+        return True
+    kind = schema.get("type")
+    if isinstance(kind, list) and "null" in kind and len(kind) > 1:
+        return True
+    if "const" in schema and schema["const"] is None:
+        return True
+    if isinstance(schema.get("enum"), list) and None in schema["enum"] and len(schema["enum"]) > 1:
+        return True
+    for key in ("anyOf", "oneOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list) and len(branches) > 1 and any(is_null(b) for b in branches):
+            return True
+    return False
+
+
+def is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and (
+        schema.get("type") == "null"
+        or schema.get("enum") == [None]
+        or ("const" in schema and schema["const"] is None)
+    )
+
+
+def strip_null(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """``schema`` without its null alternative ({} when nothing else is left)."""
+    out = {k: v for k, v in schema.items() if k not in ("nullable", "title")}
+    kind = out.get("type")
+    if isinstance(kind, list):
+        rest = [k for k in kind if k != "null"]
+        out["type"] = rest[0] if len(rest) == 1 else rest
+    if "const" in out and out["const"] is None:
+        del out["const"]
+    if isinstance(out.get("enum"), list):
+        out["enum"] = [v for v in out["enum"] if v is not None]
+    for key in ("anyOf", "oneOf"):
+        branches = out.get(key)
+        if not isinstance(branches, list):
+            continue
+        rest_branches = [b for b in branches if not is_null(b)]
+        if len(rest_branches) != 1 or not isinstance(rest_branches[0], dict):
+            out[key] = rest_branches
+            continue
+        del out[key]
+        out = {**out, **rest_branches[0]}
+    return out if set(out) - {"description", "default"} else {}
+
+
+def binary(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """3.1 spells a file ``contentMediaType: image/png`` where 3.0 said ``format: binary``.
+
+    Raw (not base64-encoded), non-textual content is bytes; text, JSON or XML stays a string.
+    """
+    media = schema.get("contentMediaType")
+    if schema.get("type") != "string" or not isinstance(media, str) or "format" in schema:
+        return {}
+    base = media.split(";")[0].strip().lower()
+    textual = (
+        base.startswith("text/")
+        or base.endswith(("json", "xml"))
+        or base == "application/x-www-form-urlencoded"
+    )
+    return {} if textual or "contentEncoding" in schema else {"format": "binary"}
+
+
+def tag_values(schema: Mapping[str, Any]) -> list[str] | None:
+    """The string values a discriminator property allows (``const`` or ``enum``), if pinned."""
+    values = [schema["const"]] if "const" in schema else schema.get("enum")
+    if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+        return list(values)
+    return None
+
+
+def distinct(tags: list[list[str]]) -> bool:
+    flat = [value for values in tags for value in values]
+    return len(flat) == len(set(flat))
+
+
+def pinned_value(schema: Mapping[str, Any]) -> Any:
+    if "const" in schema:
+        return schema["const"]
+    enum = schema.get("enum")
+    if isinstance(enum, list) and len(enum) == 1:
+        return enum[0]
+    return None
+
+
+def default(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The default of a nullable or union schema, when it is a plain scalar.
+
+    An object default for a model-typed field would be kept as a raw dict by pydantic
+    (defaults are not validated) and is a type error: such defaults are the server's
+    business, so the client leaves them out and sends nothing.
+    """
+    value = schema.get("default")
+    return {"default": value} if "default" in schema and not isinstance(value, (dict, list)) else {}
+
+
+def kept(schema: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: copy.deepcopy(schema[k]) for k in keys if k in schema}
+
+
+def enum_literal(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, str):
+        return names.literal(value)
+    if isinstance(value, int) and -(2**63) <= value < 2**63:  # mypy cannot type larger literals
+        return str(value)
+    return None
+
+
+def escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def pointer_text(pointer: str) -> str:
+    return pointer or "/"

@@ -1,0 +1,230 @@
+"""Operation ➜ the pieces of one generated method (signature, request arguments, docs).
+
+Templates loop over these lists; every decision about what a method looks like is
+made here, in Python, so templates stay thin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..ir import Api, Operation, Parameter, Resource
+from ..names import literal, snake
+
+_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+
+
+@dataclass(frozen=True)
+class MethodView:
+    name: str
+    const: str  # module-level Endpoint constant
+    params: tuple[str, ...]  # rendered parameters after self, "*" included
+    result: str
+    summary: str
+    description: str
+    arg_docs: tuple[tuple[str, str], ...]
+    endpoint_args: tuple[tuple[str, str], ...]  # keyword, python expression
+    request_args: tuple[tuple[str, str], ...]  # keyword, python expression
+    example: str  # one call, for READMEs
+    deprecated: bool
+
+
+def method_view(api: Api, op: Operation, const: str) -> MethodView:
+    positional = [p for p in op.parameters if p.location == "path" and _is_argument(p)]
+    keyword: list[str] = []
+    for param in op.parameters:
+        if _is_argument(param) and param not in positional:
+            keyword.append(_declare(param.name, param.annotation, param.required))
+    if op.body is not None and op.body.fields:
+        for field in op.body.fields:
+            keyword.append(
+                _declare(field.name, field.annotation, field.required and op.body.required)
+            )
+    elif op.body is not None:
+        keyword.append(_declare("body", op.body.annotation, op.body.required))
+    keyword += [
+        "extra_headers: Headers | None = None",
+        "extra_query: Query | None = None",
+        "timeout: Timeout | NotGiven = NOT_GIVEN",
+        "max_retries: int | NotGiven = NOT_GIVEN",
+    ]
+    params = [f"{p.name}: {p.annotation}" for p in positional]
+    keyword.sort(key=lambda text: "=" in text)  # required keywords first
+    params += ["*", *keyword]
+    return MethodView(
+        name=op.method_name,
+        const=const,
+        params=tuple(params),
+        result=op.result,
+        summary=op.summary or op.operation_id,
+        description=op.description if op.description != op.summary else "",
+        arg_docs=_arg_docs(op),
+        endpoint_args=_endpoint_args(op),
+        request_args=_request_args(api, op),
+        example=_example(op),
+        deprecated=op.deprecated,
+    )
+
+
+def _is_argument(param: Parameter) -> bool:
+    return param.client_param is None and param.credential is None
+
+
+def _declare(name: str, annotation: str, required: bool) -> str:
+    return f"{name}: {annotation}" if required else f"{name}: {annotation} | NotGiven = NOT_GIVEN"
+
+
+def _arg_docs(op: Operation) -> tuple[tuple[str, str], ...]:
+    docs = [(p.name, p.description) for p in op.parameters if _is_argument(p) and p.description]
+    if op.body is not None:
+        docs += [(f.name, f.description) for f in op.body.fields if f.description]
+    return tuple(docs)
+
+
+def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
+    security = (
+        "()"
+        if not op.security
+        else "("
+        + "".join("(" + "".join(f"{literal(s)}, " for s in alt) + "), " for alt in op.security)
+        + ")"
+    )
+    errors = "{" + ", ".join(f"{literal(status)}: {ann}" for status, ann in op.errors) + "}"
+    args = [
+        ("method", literal(op.http_method)),
+        ("path", literal(op.path)),
+        ("result", op.result if op.result_parsed else "None"),
+    ]
+    if op.errors:
+        args.append(("errors", errors))
+    if op.security:
+        args.append(("security", security))
+    if op.idempotency_header:
+        args.append(("idempotency_header", literal(op.idempotency_header)))
+    if op.body is not None:
+        args.append(("body_encoding", literal(op.body.encoding)))
+        if op.body.checked:
+            args.append(("body_type", op.body.checked))
+    return tuple(args)
+
+
+def _value(api: Api, param: Parameter) -> str:
+    if param.client_param is not None and not param.required:
+        return f"self._client.{param.client_param}"  # unset: left out of the request
+    if param.client_param is not None:
+        env = next(c.env for c in api.client_params if c.name == param.client_param)
+        return f"require(self._client.{param.client_param}, {literal(param.client_param)}, {literal(env)})"
+    if param.credential is not None:
+        return f"credential(self._client, {literal(param.credential)})"
+    return param.name
+
+
+def _mapping(api: Api, params: list[Parameter]) -> str:
+    return "{" + ", ".join(f"{literal(p.json_name)}: {_value(api, p)}" for p in params) + "}"
+
+
+def _request_args(api: Api, op: Operation) -> tuple[tuple[str, str], ...]:
+    args: list[tuple[str, str]] = []
+    for location, keyword in (
+        ("path", "path_params"),
+        ("query", "query"),
+        ("header", "headers"),
+        ("cookie", "cookies"),
+    ):
+        params = [p for p in op.parameters if p.location == location]
+        if params:
+            args.append((keyword, _mapping(api, params)))
+    if op.body is not None and op.body.fields and op.body.model:
+        values = "{" + ", ".join(f"{literal(f.json_name)}: {f.name}" for f in op.body.fields) + "}"
+        args.append(("body", f"build_body({op.body.model}, {values})"))
+    elif op.body is not None:
+        args.append(("body", "body"))
+    args.append(
+        (
+            "options",
+            "RequestOptions(extra_headers=extra_headers, extra_query=extra_query, "
+            "timeout=timeout, max_retries=max_retries)",
+        )
+    )
+    return tuple(args)
+
+
+def _example(op: Operation) -> str:
+    parts = []
+    for param in op.parameters:
+        if _is_argument(param) and param.required:
+            parts.append(f"{param.name}={_placeholder(param.annotation, param.json_name)}")
+    if op.body is not None and op.body.fields:
+        parts += [
+            f"{f.name}={_placeholder(f.annotation, f.json_name)}"
+            for f in op.body.fields
+            if f.required
+        ]
+    elif op.body is not None and op.body.required:
+        parts.append(f"body={_placeholder(op.body.annotation, 'body')}")
+    return ", ".join(parts)
+
+
+def _placeholder(annotation: str, json_name: str) -> str:
+    first_literal = _FIRST_LITERAL.match(annotation)  # first: a value may hold " | " or ","
+    if first_literal:
+        return first_literal.group(1)
+    first = annotation.split(" | ")[0]
+    if first == "str":
+        return literal(snake(json_name, fallback="value").replace("_", "-"))
+    if first == "int":
+        return "1"
+    if first == "float":
+        return "1.0"
+    if first == "bool":
+        return "True"
+    if first.startswith("list["):
+        return "[]"
+    return "{}"
+
+
+_FIRST_LITERAL = re.compile(r'Literal\[("(?:[^"\\]|\\.)*"|[^,\]]+)')
+
+
+def qualify_builtins(view: MethodView, shadowed: frozenset[str]) -> MethodView:
+    """``view`` with builtin type names written ``builtins.X`` (a method of the class is named X)."""
+    if not shadowed:
+        return view
+    pattern = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(' + "|".join(sorted(shadowed)) + r")\b")
+
+    def qualify(text: str) -> str:
+        return pattern.sub(lambda m: f"builtins.{m.group(1)}" if m.group(1) else m.group(0), text)
+
+    def param(text: str) -> str:
+        name, sep, rest = text.partition(": ")
+        return f"{name}{sep}{qualify(rest)}" if sep else text
+
+    return replace(
+        view,
+        params=tuple(param(p) for p in view.params),
+        result=qualify(view.result),
+        endpoint_args=tuple(
+            (k, qualify(v) if k in ("result", "errors") else v) for k, v in view.endpoint_args
+        ),
+    )
+
+
+def model_names_used(texts: list[str], model_names: set[str]) -> list[str]:
+    """Model classes named in annotations and expressions, sorted."""
+    used: set[str] = set()
+    for text in texts:
+        used.update(n for n in _NAME.findall(_strip_strings(text)) if n in model_names)
+    return sorted(used)
+
+
+def _strip_strings(text: str) -> str:
+    return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+
+
+def walk(resources: tuple[Resource, ...]) -> list[Resource]:
+    out = []
+    for resource in resources:
+        out.append(resource)
+        out += walk(resource.children)
+    return out

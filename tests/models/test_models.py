@@ -1,0 +1,122 @@
+"""The bridge to datamodel-code-generator: what clientgen does to the module dmcg writes."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import black
+import pytest
+
+from generator.models import dmcg as models
+from generator.models import safety
+
+
+def _configs(source: str) -> dict[str, dict[str, object]]:
+    """Class name ➜ the keywords of its ``model_config = ConfigDict(...)``, as values."""
+    found: dict[str, dict[str, object]] = {}
+    for node in ast.parse(source).body:
+        for statement in node.body if isinstance(node, ast.ClassDef) else ():
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+                found[node.name] = {
+                    str(k.arg): ast.literal_eval(k.value) for k in statement.value.keywords
+                }
+    return found
+
+
+def test_every_model_dmcg_writes_is_deferred_and_nothing_else_changes() -> None:
+    """Whatever else a model's config holds (a regex engine here), ``defer_build`` joins it;
+    a description that reads like a config stays as written; black has nothing to change
+    (dmcg ends its module without a newline: the pipeline's black adds it)."""
+    lookalike = 'model_config = ConfigDict(\n    extra="allow",\n    populate_by_name=True,\n)'
+    schemas = {
+        "Lookahead": {
+            "type": "object",
+            "properties": {"code": {"type": "string", "pattern": "^(?!abc).*$"}},
+        },
+        "Documented": {
+            "type": "object",
+            "description": lookalike,
+            "properties": {"x": {"type": "string"}},
+        },
+    }
+    raw = safety.escape_unsafe(models._run_dmcg(models._document(schemas), None))
+    deferred = models._defer_builds(raw)
+    configs = _configs(deferred)
+    assert set(configs) == {"Lookahead", "Documented"}
+    assert all(config["defer_build"] is True for config in configs.values())
+    assert configs["Lookahead"]["regex_engine"] == "python-re"
+    assert {k: v for k, v in configs["Documented"].items() if k != "defer_build"} == _configs(raw)[
+        "Documented"
+    ]
+    assert ast.get_docstring(ast.parse(deferred).body[-1]) == ast.get_docstring(
+        ast.parse(raw).body[-1]
+    )
+    assert deferred.count("defer_build") == 2
+    mode = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
+    assert black.format_str(deferred, mode=mode) == deferred.rstrip("\n") + "\n"
+
+
+def test_a_config_on_one_line_or_already_deferred_is_handled() -> None:
+    source = (
+        "class A(BaseModel):\n"
+        '    model_config = ConfigDict(title="é", extra="allow")\n'
+        "\n\n"
+        "class B(BaseModel):\n"
+        "    model_config = ConfigDict()\n"
+        "\n\n"
+        "class C(BaseModel):\n"
+        "    model_config = ConfigDict(defer_build=False)\n"
+    )
+    configs = _configs(models._defer_builds(source))
+    assert configs == {
+        "A": {"title": "é", "extra": "allow", "defer_build": True},
+        "B": {"defer_build": True},
+        "C": {"defer_build": False},
+    }
+
+
+_PICKY_PYPROJECT = """
+[tool.black]
+line-length = 40
+[tool.ruff]
+line-length = 40
+[tool.isort]
+line_length = 40
+known_first_party = ["pydantic", "typing", "datetime"]
+[tool.datamodel-codegen]
+builtin-format-line-length = 40
+use-annotated = false
+snake-case-field = false
+"""
+
+
+def test_the_users_pyproject_does_not_change_the_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dmcg's formatter reads the nearest pyproject.toml of the working directory unless told
+    otherwise; clientgen's models must be the same bytes wherever it runs."""
+    schemas = {
+        "Cookie": {
+            "type": "object",
+            "required": ["sameSite"],
+            "properties": {
+                "sameSite": {"type": "string", "enum": ["Lax", "None", "Strict", "Unspecified"]},
+                "createdAt": {"type": "string", "format": "date-time"},
+            },
+        }
+    }
+    document = models._document(schemas)
+    aliases = models._field_names(schemas)
+    bare, picky = tmp_path / "bare", tmp_path / "picky"
+    bare.mkdir()
+    picky.mkdir()
+    (picky / "pyproject.toml").write_text(_PICKY_PYPROJECT, encoding="utf-8")
+    outputs = []
+    for folder in (bare, picky):
+        monkeypatch.chdir(folder)
+        outputs.append(models._run_dmcg(document, aliases))
+    assert outputs[0] == outputs[1]
+    # the long field stays on one line of at most 100 characters, as black writes it
+    line = next(line for line in outputs[0].splitlines() if "same_site" in line)
+    assert len(line) <= 100 and line.rstrip().endswith(("]", ")", "None"))
