@@ -53,7 +53,13 @@ class Converted:
 
 
 def convert_swagger2(swagger: Mapping[str, Any]) -> Converted:
-    """Convert a bundled Swagger 2.0 document; ``swagger`` itself is left untouched."""
+    """Convert a bundled Swagger 2.0 document; ``swagger`` itself is left untouched.
+
+    Raises ValueError when ``swagger`` does not say ``swagger: "2.0"``: converting anything
+    else would silently produce an empty API.
+    """
+    if str(swagger.get("swagger")) != "2.0":
+        raise ValueError(f"not a Swagger 2.0 document (swagger: {swagger.get('swagger')!r})")
     rec = Recorder()
     rec.map((), ())
     out: dict[str, Any] = {"openapi": OPENAPI_VERSION}
@@ -221,29 +227,10 @@ def _response(
         return {"$ref": response["$ref"]}
     out: dict[str, Any] = {"description": str(response.get("description", ""))}
     rec.map(new + ("description",), old + ("description",))
-    examples = _mapping(response.get("examples"))
     if "schema" in response:
-        content = {}
-        for media in produces:
-            at = new + ("content", media)
-            rec.map(at, old + ("schema",))
-            entry = {
-                "schema": convert_schema(
-                    response["schema"], at + ("schema",), old + ("schema",), rec
-                )
-            }
-            if media in examples:
-                entry["example"] = copy_tree(
-                    examples[media], at + ("example",), old + ("examples", media), rec
-                )
-            content[media] = entry
-        out["content"] = content
-    for media in examples:
-        if media not in out.get("content", {}):
-            rec.warn(
-                old + ("examples", media),
-                f"example for {media!r}, which is not produced here: dropped",
-            )
+        out["content"] = _content(response, produces, new, old, rec)
+    elif response.get("examples"):
+        rec.warn(old + ("examples",), "examples without a schema: dropped")
     if isinstance(response.get("headers"), dict):
         out["headers"] = {
             name: _header(h, new + ("headers", name), old + ("headers", name), rec)
@@ -252,6 +239,29 @@ def _response(
         }
     out.update(_extensions(response, new, old, rec))
     return out
+
+
+def _content(
+    response: dict[str, Any], produces: list[str], new: Parts, old: Parts, rec: Recorder
+) -> dict[str, Any]:
+    """The response schema under every produced media type, each with its example; a media
+    type that only has an example is added too (Docker's JSON errors on binary endpoints)."""
+    examples = _mapping(response.get("examples"))
+    extra = [m for m in examples if m not in produces]
+    for media in extra:
+        rec.warn(
+            old + ("examples", media), f"example for {media!r}, not produced: media type added"
+        )
+    content = {}
+    for media in [*produces, *extra]:
+        at = new + ("content", media)
+        rec.map(at, old + ("schema",))
+        schema = convert_schema(response["schema"], at + ("schema",), old + ("schema",), rec)
+        content[media] = {"schema": schema}
+        if media in examples:
+            was = old + ("examples", media)
+            content[media]["example"] = copy_tree(examples[media], at + ("example",), was, rec)
+    return content
 
 
 def _header(header: dict[str, Any], new: Parts, old: Parts, rec: Recorder) -> dict[str, Any]:
