@@ -21,6 +21,7 @@ from .swagger2_params import (
     DEFAULT_MEDIA,
     component_parameters,
     convert_parameters,
+    extensions,
     media_types,
     parameter_schema,
 )
@@ -74,7 +75,7 @@ def convert_swagger2(swagger: Mapping[str, Any]) -> Converted:
     components = _components(swagger, rec)
     if components:
         out["components"] = components
-    out.update(_extensions(swagger, (), (), rec))
+    out.update(extensions(swagger, (), (), rec))
     rewrite_refs(out, rec)
     return Converted(out, MappingProxyType(rec.source_map), tuple(rec.warnings))
 
@@ -111,15 +112,6 @@ def _indexed(document: Any, parts: Parts) -> Parts:
 def _mapping(value: Any) -> dict[str, Any]:
     """``value`` when it is a mapping, else an empty one."""
     return value if isinstance(value, dict) else {}
-
-
-def _extensions(node: Mapping[str, Any], new: Parts, old: Parts, rec: Recorder) -> dict[str, Any]:
-    """The ``x-`` extensions of ``node``, kept everywhere."""
-    return {
-        k: copy_tree(v, new + (k,), old + (k,), rec)
-        for k, v in node.items()
-        if isinstance(k, str) and k.startswith("x-")
-    }
 
 
 def _servers(swagger: Mapping[str, Any], schemes: Any, rec: Recorder) -> list[dict[str, Any]]:
@@ -167,7 +159,7 @@ def _path_item(
             at, was = new + (method,), old + (method,)
             rec.map(at, was)
             out[method] = _operation(swagger, item[method], shared, at, was, rec)
-    out.update(_extensions(item, new, old, rec))
+    out.update(extensions(item, new, old, rec))
     return out
 
 
@@ -195,7 +187,7 @@ def _operation(
         if servers:
             rec.map(new + ("servers",), old + ("schemes",))
             out["servers"] = servers
-    out.update(_extensions(op, new, old, rec))
+    out.update(extensions(op, new, old, rec))
     return out
 
 
@@ -237,7 +229,7 @@ def _response(
             for name, h in response["headers"].items()
             if isinstance(h, dict)
         }
-    out.update(_extensions(response, new, old, rec))
+    out.update(extensions(response, new, old, rec))
     return out
 
 
@@ -271,7 +263,7 @@ def _header(header: dict[str, Any], new: Parts, old: Parts, rec: Recorder) -> di
     if "description" in header:
         out["description"] = header["description"]
     out["schema"] = parameter_schema(header, new + ("schema",), old, rec)
-    out.update(_extensions(header, new, old, rec))
+    out.update(extensions(header, new, old, rec))
     return out
 
 
@@ -349,5 +341,5 @@ def _security_scheme(
         out = {k: v for k, v in scheme.items() if not k.startswith("x-")}
     if "description" in scheme:
         out["description"] = scheme["description"]
-    out.update(_extensions(scheme, new, old, rec))
+    out.update(extensions(scheme, new, old, rec))
     return out

@@ -12,7 +12,13 @@ from typing import Any
 from .pointers import Parts
 from .swagger2_schemas import Recorder, convert_schema, copy_tree, deref
 
-__all__ = ["DEFAULT_MEDIA", "component_parameters", "convert_parameters", "media_types"]
+__all__ = [
+    "DEFAULT_MEDIA",
+    "component_parameters",
+    "convert_parameters",
+    "extensions",
+    "media_types",
+]
 
 DEFAULT_MEDIA = "application/json"
 _FORM = "application/x-www-form-urlencoded"
@@ -128,7 +134,7 @@ def _parameter(param: dict[str, Any], new: Parts, old: Parts, rec: Recorder) -> 
         out["required"] = True
     out["schema"] = parameter_schema(param, new + ("schema",), old, rec)
     out.update(_style(param, str(where), old, rec))
-    out.update(_extensions(param, new, old, rec))
+    out.update(extensions(param, new, old, rec))
     return out
 
 
@@ -194,7 +200,7 @@ def request_body(
         out["required"] = True
     if "name" in param:
         out["x-codegen-request-body-name"] = param["name"]
-    out.update(_extensions(param, new, old, rec))
+    out.update(extensions(param, new, old, rec))
     return out
 
 
@@ -247,7 +253,7 @@ def _form_media(
     return wanted or [_FORM]
 
 
-def _extensions(node: Mapping[str, Any], new: Parts, old: Parts, rec: Recorder) -> dict[str, Any]:
+def extensions(node: Mapping[str, Any], new: Parts, old: Parts, rec: Recorder) -> dict[str, Any]:
     """The ``x-`` extensions of ``node``, kept everywhere (but ``x-nullable``, now a keyword)."""
     return {
         k: copy_tree(v, new + (k,), old + (k,), rec)

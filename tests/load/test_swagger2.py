@@ -1,4 +1,4 @@
-"""generator.load.swagger2: Swagger 2.0 ➜ OpenAPI 3.0.3, its source map, and load_spec's use of it.
+"""generator.load.swagger2: Swagger 2.0 ➜ OpenAPI 3.0.3, its source map, and its use in load_spec.
 
 Small hand-written 2.0 documents check each rule; every converted document must pass
 openapi-spec-validator's 3.0 validator and have every ``$ref`` resolve. The three 2.0 documents
@@ -291,7 +291,10 @@ def test_security_definitions_become_security_schemes() -> None:
     definitions = {
         "basic": {"type": "basic", "description": "b"},
         "key": {"type": "apiKey", "name": "X-Key", "in": "header", "x-extra": 1},
-        "imp": {"type": "oauth2", "flow": "implicit", "authorizationUrl": "https://a", "scopes": {"r": "read"}},
+        "imp": {
+            "type": "oauth2", "flow": "implicit", "authorizationUrl": "https://a",
+            "scopes": {"r": "read"},
+        },
         "pwd": {"type": "oauth2", "flow": "password", "tokenUrl": "https://t", "scopes": {}},
         "app": {"type": "oauth2", "flow": "application", "tokenUrl": "https://t", "scopes": {}},
         "code": {
@@ -338,7 +341,9 @@ def test_components_and_every_ref_rewritten() -> None:
     }
     parameters = {
         "limit": {"name": "limit", "in": "query", "type": "integer"},
-        "pet": {"name": "pet", "in": "body", "required": True, "schema": {"$ref": "#/definitions/Pet"}},
+        "pet": {
+            "name": "pet", "in": "body", "required": True, "schema": {"$ref": "#/definitions/Pet"},
+        },
         "up": {"name": "up", "in": "formData", "type": "file"},
     }  # fmt: skip
     responses = {"Err": {"description": "e", "schema": {"$ref": "#/definitions/Tag"}}}
@@ -703,3 +708,28 @@ def test_same_api_as_swagger2openapi(name: str, tmp_path: Path) -> None:
     assert ours["operations"], "nothing compared"
     unexplained = [d for d in differences(ours, theirs) if d not in ALLOWED_DIFFERENCES]
     assert unexplained == []
+
+
+def test_bundled_files_of_a_2_0_document(tmp_path: Path) -> None:
+    """The loader bundles other files into ``components`` before converting: those entries are
+    converted like 2.0 ones (a body parameter becomes a request body)."""
+    (tmp_path / "shared.yaml").write_text(
+        "Tag: {type: string, x-nullable: true}\n"
+        "Body: {name: b, in: body, required: true, schema: {$ref: '#/Tag'}}\n"
+        "Limit: {name: limit, in: query, type: array, items: {type: integer}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "spec.yaml").write_text(
+        'swagger: "2.0"\ninfo: {title: t, version: "1"}\n'
+        "paths:\n  /a:\n    post:\n      parameters:\n"
+        "        - $ref: 'shared.yaml#/Body'\n        - $ref: 'shared.yaml#/Limit'\n"
+        "      responses: {200: {description: ok, schema: {$ref: '#/definitions/Pet'}}}\n"
+        "definitions:\n  Pet: {properties: {tag: {$ref: 'shared.yaml#/Tag'}}}\n",
+        encoding="utf-8",
+    )
+    document = load_spec(tmp_path / "spec.yaml").document
+    assert_valid(document)
+    post = document["paths"]["/a"]["post"]
+    assert deref(document, post["requestBody"])["required"] is True
+    assert deref(document, post["parameters"][0])["style"] == "form"
+    assert document["components"]["schemas"]["Tag"] == {"type": "string", "nullable": True}
