@@ -9,12 +9,13 @@ network access at all.
 
 One module per job: :mod:`.reader` (bytes ➜ JSON or YAML), :mod:`.yaml_builder` (YAML events
 ➜ plain data, within the limits), :mod:`.overlays`, :mod:`.refs` (bundling and checks),
-:mod:`.pointers` (JSON pointers and their lines), :mod:`.docs_page`.
+:mod:`.pointers` (JSON pointers and their lines), :mod:`.docs_page`, :mod:`.swagger2` (a
+Swagger 2.0 document becomes OpenAPI 3.0.3, with a source map back into the 2.0 text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from .overlays import apply_overlay
 from .pointers import line_of, parse_pointer, resolve_parts
 from .reader import describe_value, parse_text, read_text
 from .refs import bundle_refs
+from .swagger2 import convert_swagger2, original_pointer
 from .yaml_builder import new_parser, parse_yaml
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "extract_openapi_from_page",
     "line_of",
     "load_spec",
+    "original_pointer",
     "parse_pointer",
     "resolve_parts",
 ]
@@ -68,6 +71,13 @@ class LoadedSpec:
     document: dict[str, Any]
     source_text: str
     sources: tuple[Path, ...] = ()  # every file read: the spec, its overlays, files $refs pulled in
+    #: Set when ``document`` was converted from Swagger 2.0: converted pointer ➜ pointer in
+    #: ``source_text`` (Parts tuples; see :func:`.swagger2.original_pointer`). None otherwise.
+    source_map: Mapping[tuple[str | int, ...], tuple[str | int, ...]] | None = None
+    #: What the conversion had to guess, each naming the original pointer.
+    load_warnings: tuple[str, ...] = ()
+    #: ``"2.0"`` when the file was Swagger 2.0, else None (``document`` is what was read).
+    original_version: str | None = None
 
 
 def load_spec(path: Path, overlays: Sequence[Path] = ()) -> LoadedSpec:
@@ -87,4 +97,15 @@ def load_spec(path: Path, overlays: Sequence[Path] = ()) -> LoadedSpec:
         apply_overlay(document, Path(overlay), display)
     read = bundle_refs(path, display, text, document)
     sources = (*read[:1], *(Path(o) for o in overlays), *read[1:])
-    return LoadedSpec(path=path, document=document, source_text=text, sources=sources)
+    if str(document.get("swagger")) != "2.0":
+        return LoadedSpec(path=path, document=document, source_text=text, sources=sources)
+    converted = convert_swagger2(document)
+    return LoadedSpec(
+        path=path,
+        document=converted.document,
+        source_text=text,  # the 2.0 text: locate errors through source_map
+        sources=sources,
+        source_map=converted.source_map,
+        load_warnings=converted.warnings,
+        original_version="2.0",
+    )
