@@ -61,7 +61,15 @@ def rt(package_dir: Path) -> Iterator[ModuleType]:
 
 @pytest.fixture(autouse=True)
 def _no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("API_KEY", "USERNAME", "PASSWORD", "CLIENT_ID", "CLIENT_SECRET", "BASE_URL"):
+    for name in (
+        "API_KEY",
+        "USERNAME",
+        "PASSWORD",
+        "CLIENT_ID",
+        "CLIENT_SECRET",
+        "BASE_URL",
+        "WEBHOOK_SECRET",
+    ):
         monkeypatch.delenv(f"RT_{name}", raising=False)
 
 

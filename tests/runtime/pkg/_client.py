@@ -6,8 +6,9 @@ imports the runtime relatively, exactly like a generated `_client.py` and its re
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,8 +29,10 @@ from ._base_client import (
     RequestOptions,
     SyncAPIClient,
 )
+from ._pagination import AsyncPage, AsyncPager, Paginator, SyncPage
 from ._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ._types import NOT_GIVEN, Cert, Headers, NotGiven, Query, Timeout, Verify
+from ._webhooks import Webhooks
 
 
 class Run(BaseModel):
@@ -62,12 +65,33 @@ class HTTPValidationError(BaseModel):
     detail: list[ValidationIssue]
 
 
+class Item(BaseModel):
+    id: str
+    n: int
+
+
+class RunCompleted(BaseModel):
+    type: Literal["run.completed"] = "run.completed"
+    run: Run
+
+
+class RunFailed(BaseModel):
+    type: Literal["run.failed"] = "run.failed"
+    run_id: str
+    reason: str
+
+
+Event = Annotated[RunCompleted | RunFailed, Field(discriminator="type")]
+"""The union of the spec's webhook payloads, as the generator would write it."""
+
+
 CREDENTIALS = (
     Credential("api_key", env="RT_API_KEY"),
     Credential("username", env="RT_USERNAME", secret=False),
     Credential("password", env="RT_PASSWORD"),
     Credential("client_id", env="RT_CLIENT_ID", secret=False),
     Credential("client_secret", env="RT_CLIENT_SECRET"),
+    Credential("webhook_secret", env="RT_WEBHOOK_SECRET"),
 )
 SCHEMES: Mapping[str, AuthScheme] = {
     "apiKey": ApiKeyAuth("Authorization", "header", prefix="Api-Key "),
@@ -109,6 +133,10 @@ DELETE_RUN = Endpoint[None](
 )
 LIST_RUNS = Endpoint[list[Run]](
     method="GET", path="/runs", result=list[Run], security=(("apiKey",),)
+)
+LIST_ITEMS = Endpoint[Any](method="GET", path="/items", result=Any, security=(("apiKey",),))
+LIST_ITEMS_PAGES = Paginator(
+    style="cursor", items_path="data", next_cursor_path="meta.next_cursor", has_more_path="has_more"
 )
 
 
@@ -276,6 +304,56 @@ class AsyncRunsWithRawResponse:
         self.delete = async_to_raw_response_wrapper(resource.delete)
 
 
+class Items:
+    def __init__(self, client: RtClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        cursor: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        q: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[Item]:
+        return SyncPage.first(
+            self._client,
+            LIST_ITEMS,
+            LIST_ITEMS_PAGES,
+            Item,
+            query={"cursor": cursor, "limit": limit, "q": q},
+            options=_options(extra_headers, extra_query, timeout, max_retries),
+        )
+
+
+class AsyncItems:
+    def __init__(self, client: AsyncRtClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        cursor: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        q: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPager[Item]:
+        return AsyncPage.first(
+            self._client,
+            LIST_ITEMS,
+            LIST_ITEMS_PAGES,
+            Item,
+            query={"cursor": cursor, "limit": limit, "q": q},
+            options=_options(extra_headers, extra_query, timeout, max_retries),
+        )
+
+
 class RtClient(SyncAPIClient):
     def __init__(
         self,
@@ -285,6 +363,7 @@ class RtClient(SyncAPIClient):
         password: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        webhook_secret: str | None = None,
         base_url: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -303,6 +382,7 @@ class RtClient(SyncAPIClient):
                 "password": password,
                 "client_id": client_id,
                 "client_secret": client_secret,
+                "webhook_secret": webhook_secret,
             },
             credential_specs=CREDENTIALS,
             schemes=SCHEMES,
@@ -318,6 +398,14 @@ class RtClient(SyncAPIClient):
     def runs(self) -> Runs:
         return Runs(self)
 
+    @property
+    def items(self) -> Items:
+        return Items(self)
+
+    @functools.cached_property
+    def webhooks(self) -> Webhooks[Event]:
+        return Webhooks(self, event=Event)
+
 
 class AsyncRtClient(AsyncAPIClient):
     def __init__(
@@ -328,6 +416,7 @@ class AsyncRtClient(AsyncAPIClient):
         password: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        webhook_secret: str | None = None,
         base_url: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -346,6 +435,7 @@ class AsyncRtClient(AsyncAPIClient):
                 "password": password,
                 "client_id": client_id,
                 "client_secret": client_secret,
+                "webhook_secret": webhook_secret,
             },
             credential_specs=CREDENTIALS,
             schemes=SCHEMES,
@@ -360,3 +450,11 @@ class AsyncRtClient(AsyncAPIClient):
     @property
     def runs(self) -> AsyncRuns:
         return AsyncRuns(self)
+
+    @property
+    def items(self) -> AsyncItems:
+        return AsyncItems(self)
+
+    @functools.cached_property
+    def webhooks(self) -> Webhooks[Event]:
+        return Webhooks(self, event=Event)
