@@ -74,7 +74,9 @@ class SSEDecoder:
         self._data: list[str] = []
         self._raw: list[str] = []
         self._block_retry: int | None = None
+        self._id_buffer: str | None = None
         self.last_event_id: str | None = None
+        """The ID of the last event dispatched (an `id` line counts at the blank line after it)."""
         self.retry: int | None = None
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
@@ -106,7 +108,7 @@ class SSEDecoder:
         elif name == "data":
             self._data.append(value)
         elif name == "id" and "\0" not in value:
-            self.last_event_id = value
+            self._id_buffer = value
         elif name == "retry" and value.isascii() and value.isdigit():
             self.retry = self._block_retry = int(value)
         return None
@@ -114,6 +116,7 @@ class SSEDecoder:
     def _dispatch(self) -> ServerSentEvent | None:
         data, event, raw, retry = self._data, self._event, self._raw, self._block_retry
         self._data, self._event, self._raw, self._block_retry = [], "", [], None
+        self.last_event_id = self._id_buffer
         if not data:
             return None
         return ServerSentEvent(

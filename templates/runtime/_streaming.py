@@ -14,7 +14,6 @@ mid-stream raises `APIConnectionError`. `reconnect()` sends the request again wi
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -155,12 +154,15 @@ class Stream(_BaseStream[T]):
     def _iterate(self) -> Generator[T, None, None]:
         decoding, response = self._decoding, self.response
         try:
-            batches = map(decoding.framer.feed, response.iter_bytes())
-            for events in itertools.chain(batches, [decoding.framer.flush()]):
-                for item in decoding.results(events):
+            for chunk in response.iter_bytes():
+                for item in decoding.results(decoding.framer.feed(chunk)):
                     if item is _STOP:
                         return
                     yield item
+            for item in decoding.results(decoding.framer.flush()):
+                if item is _STOP:
+                    return
+                yield item
         except httpx.TransportError as error:
             raise self._errors._connection_error(error, response.request) from error
         finally:
