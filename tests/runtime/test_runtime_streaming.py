@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 import pytest
 from conftest import Harness
 from pydantic import BaseModel, Field
-from runtime_server import CutOff, Reply, send_chunked
+from runtime_server import CutOff, Reply, read_body, send_chunked
 
 
 class Tick(BaseModel):
@@ -78,6 +78,7 @@ Chunks = Callable[[BaseHTTPRequestHandler], Iterator[bytes]]
 
 def serve(api: Harness, chunks: Chunks, content_type: str = "text/event-stream") -> None:
     def route(handler: BaseHTTPRequestHandler) -> None:
+        read_body(handler, len)
         send_chunked(handler, chunks(handler), headers={"Content-Type": content_type})
 
     api.server.raw["/events"] = route
@@ -301,3 +302,21 @@ async def test_errors_before_the_stream_starts_are_status_errors_and_retried(api
     api.server.script(Reply(503, json={"error": "busy", "message": "later"}), events)
     assert await drain(api, await open_stream(api, ep)) == [Tick(n=1)]
     assert len(api.server.seen) == 3
+
+
+async def test_a_stream_whose_body_cannot_be_resent_does_not_reconnect(api: Harness) -> None:
+    serve(api, lambda handler: iter([b'data: {"n": 1}\n\n']))
+    ep = endpoint(api, Tick, body_encoding="binary")
+    body: Any = iter([b"once"])
+    if api.is_async:
+
+        async def once() -> Any:
+            yield b"once"
+
+        body = once()
+    stream = await open_stream(api, ep, body=body)
+    assert await drain(api, stream) == [Tick(n=1)]
+
+    with pytest.raises(api.rt.errors.APIError, match="cannot be sent again"):
+        await api(stream.reconnect())
+    assert len(api.server.seen) == 1
