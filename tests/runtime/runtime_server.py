@@ -10,7 +10,7 @@ import ssl
 import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -54,6 +54,67 @@ class Seen:
 
 
 Route = Callable[[Seen], Reply]
+RawRoute = Callable[[BaseHTTPRequestHandler], None]
+"""Handles the whole exchange itself: reads the body (`read_body`) and writes the answer."""
+
+
+class CutOff(Exception):
+    """Raised by a chunk iterator given to `send_chunked`: drop the connection there."""
+
+
+def read_body(handler: BaseHTTPRequestHandler, sink: Callable[[bytes], object]) -> int:
+    """Feed the request body to `sink` piece by piece (Content-Length or chunked); its size."""
+    size = 0
+    if handler.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        while True:
+            length = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if length == 0:
+                while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                return size
+            size += _copy(handler, length, sink)
+            handler.rfile.readline()
+    return _copy(handler, int(handler.headers.get("Content-Length") or 0), sink)
+
+
+def _copy(handler: BaseHTTPRequestHandler, length: int, sink: Callable[[bytes], object]) -> int:
+    left = length
+    while left:
+        piece = handler.rfile.read(min(left, 1 << 20))
+        if not piece:
+            raise ConnectionError("the body ended early")
+        sink(piece)
+        left -= len(piece)
+    return length
+
+
+def send_chunked(
+    handler: BaseHTTPRequestHandler,
+    chunks: Iterable[bytes],
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """An HTTP/1.1 chunked answer, each chunk flushed as it comes; `CutOff` drops the line."""
+    handler.protocol_version = "HTTP/1.1"
+    handler.close_connection = True
+    handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    try:
+        for chunk in chunks:
+            if chunk:
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                handler.wfile.flush()
+    except CutOff:
+        handler.wfile.flush()
+        handler.connection.shutdown(socket.SHUT_RDWR)
+        return
+    handler.wfile.write(b"0\r\n\r\n")
+    handler.wfile.flush()
 
 
 class ScriptedServer:
@@ -61,6 +122,7 @@ class ScriptedServer:
 
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
+        self.raw: dict[str, RawRoute] = {}
         self.seen: list[Seen] = []
         self._script: collections.deque[Reply] = collections.deque()
         self._lock = threading.Lock()
@@ -104,9 +166,16 @@ class ScriptedServer:
 def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
+            raw = server.raw.get(urlsplit(self.path).path)
+            if raw is not None:
+                with server._lock:
+                    server.seen.append(Seen(self.command, self.path, headers, b"", time.monotonic()))
+                raw(self)
+                return
+            pieces: list[bytes] = []
+            read_body(self, pieces.append)
+            body = b"".join(pieces)
             seen = Seen(self.command, self.path, headers, body, time.monotonic())
             reply = server._answer(seen)
             if reply.delay and server._stopping.wait(reply.delay):

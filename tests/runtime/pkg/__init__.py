@@ -1,6 +1,7 @@
 """A hand-written stand-in for a generated package's `__init__.py`."""
 
 from . import _exceptions as errors
+from ._binary import AsyncBinaryResponse, BinaryResponse
 from ._client import (
     AsyncRtClient,
     Error,
@@ -15,6 +16,8 @@ from ._client import (
 )
 from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._response import APIResponse, AsyncAPIResponse
+from ._sse import ServerSentEvent
+from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven
 from ._webhooks import (
     WebhookError,
@@ -28,9 +31,12 @@ __all__ = [
     "NOT_GIVEN",
     "APIResponse",
     "AsyncAPIResponse",
+    "AsyncBinaryResponse",
     "AsyncPage",
     "AsyncPager",
     "AsyncRtClient",
+    "AsyncStream",
+    "BinaryResponse",
     "Error",
     "Event",
     "HTTPValidationError",
@@ -41,6 +47,8 @@ __all__ = [
     "RunCompleted",
     "RunFailed",
     "RunInput",
+    "ServerSentEvent",
+    "Stream",
     "SyncPage",
     "WebhookError",
     "WebhookHeaderError",

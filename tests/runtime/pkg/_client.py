@@ -95,6 +95,7 @@ CREDENTIALS = (
 )
 SCHEMES: Mapping[str, AuthScheme] = {
     "apiKey": ApiKeyAuth("Authorization", "header", prefix="Api-Key "),
+    "headerKey": ApiKeyAuth("X-Api-Key", "header"),
     "queryKey": ApiKeyAuth("api_key", "query"),
     "cookieKey": ApiKeyAuth("session", "cookie"),
     "bearer": BearerAuth(),
