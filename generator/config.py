@@ -33,6 +33,7 @@ class ClientConfig:
     version: str | None = None
     overlays: tuple[Path, ...] = ()
     client_class: str | None = None
+    strict: bool = False  # every validator and normalizer finding is an error
 
     @property
     def dist_name(self) -> str:
@@ -49,6 +50,7 @@ def client_config(
     overlays: tuple[Path, ...] = (),
     name: str | None = None,
     client_class: str | None = None,
+    strict: bool = False,
 ) -> ClientConfig:
     """A validated config for one client given on the command line or in pyproject."""
     stem = name or (package.removesuffix("_api") if package else spec.name.split(".")[0])
@@ -60,6 +62,8 @@ def client_config(
         raise ConfigError(
             f"env_prefix {prefix!r} must be upper-case letters, digits and underscores"
         )
+    if version is not None and not _is_version(version):
+        raise ConfigError(f"version {version!r} is not a PEP 440 version (e.g. 1.2.0)")
     if client_class is not None and names.pascal(client_class) != client_class:
         raise ConfigError(f"client_class {client_class!r} is not a valid class name")
     return ClientConfig(
@@ -71,6 +75,7 @@ def client_config(
         version=version,
         overlays=overlays,
         client_class=client_class,
+        strict=strict,
     )
 
 
@@ -100,6 +105,7 @@ def load_project(pyproject: Path) -> list[ClientConfig]:
             "overlays",
             "client_class",
             "output",
+            "strict",
         }
         if unknown:
             raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
@@ -119,6 +125,7 @@ def load_project(pyproject: Path) -> list[ClientConfig]:
                     overlays=tuple(root / str(o) for o in entry.get("overlays", [])),
                     name=name,
                     client_class=entry.get("client_class"),
+                    strict=entry.get("strict") is True,
                 )
             )
         except ConfigError as exc:
@@ -127,6 +134,16 @@ def load_project(pyproject: Path) -> list[ClientConfig]:
     if len(set(names_seen)) != len(names_seen):
         raise ConfigError(f"{pyproject}: client names must be unique, got {names_seen}")
     return configs
+
+
+def _is_version(text: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
 
 
 def find_pyproject(start: Path) -> Path:

@@ -7,9 +7,20 @@ paragraph (``specs/x.yaml:12: /paths/~1a/get: message``) and exit non-zero.
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MAX_MESSAGE", "ClientgenError", "ConfigError", "SpecError", "pointer_from_parts"]
+__all__ = [
+    "MAX_MESSAGE",
+    "ClientgenError",
+    "ConfigError",
+    "Finding",
+    "SpecError",
+    "SpecErrors",
+    "pointer_from_parts",
+]
 
 #: Longest message kept; a longer one (usually a huge offending fragment) is cut.
 MAX_MESSAGE = 600
@@ -134,3 +145,58 @@ class ConfigError(ClientgenError):
 
     def __str__(self) -> str:
         return self.message if self.file is None else f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something imperfect in an API description that the client survives: where it is, what
+    kind of problem it is (for the summary), and what clientgen made of it.
+
+    A finding is a warning by default; ``--strict`` turns every one into an error.
+    """
+
+    file: str
+    pointer: str | None
+    message: str
+    kind: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return str(self.as_error())
+
+    def as_error(self) -> SpecError:
+        return SpecError(self.file, self.pointer, self.message, line=self.line)
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """Findings are listed by file, then line, then pointer: the order they are read in."""
+        return (self.file, self.line or 0, self.pointer or "", self.message)
+
+
+def summary(findings: Iterable[Finding]) -> str:
+    """``12 warnings: 7 invalid default, 5 unknown keyword`` (most frequent kind first)."""
+    counts = Counter(f.kind for f in findings)
+    total = sum(counts.values())
+    kinds = ", ".join(
+        f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    return f"{total} warning{'s' if total != 1 else ''}: {kinds}"
+
+
+class SpecErrors(ClientgenError):
+    """Several problems found in one run, each located; all are shown at once, sorted."""
+
+    def __init__(self, errors: Iterable[SpecError | Finding]) -> None:
+        items = [e.as_error() if isinstance(e, Finding) else e for e in errors]
+        self.errors: tuple[SpecError, ...] = tuple(
+            sorted(items, key=lambda e: (e.file, e.line or 0, e.pointer or "", e.message))
+        )
+        super().__init__(self.errors)
+
+    def __str__(self) -> str:
+        count = len(self.errors)
+        head = f"{count} problem{'s' if count != 1 else ''} in the API description"
+        return head + "".join(f"\n  {error}" for error in self.errors)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SpecErrors, (self.errors,))

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .errors import Finding
+
 ParamLocation = Literal["path", "query", "header", "cookie"]
 BodyEncoding = Literal["json", "form", "multipart", "binary"]
 SchemeKind = Literal["api_key", "bearer", "basic", "oauth2", "mutual_tls"]
@@ -165,5 +167,5 @@ class Api:
     model_schemas: dict[str, Any]  # class name -> JSON schema with local refs to other classes
     model_names: tuple[str, ...]
     unions: tuple[UnionReport, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Finding, ...] = ()  # what the client survives, located
     urls: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # project URLs

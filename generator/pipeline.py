@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import ClientConfig
+from .errors import Finding
 from .write import Change, cache, compare, write_package
 
 if TYPE_CHECKING:
@@ -37,8 +38,23 @@ def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
     from .validate import validate_spec
 
     spec = load_spec(config.spec, config.overlays)
-    validate_spec(spec)
-    return normalize(spec, config), spec
+    api = _with_findings(normalize(spec, config), validate_spec(spec))
+    _refuse_if_strict(config, api)
+    return api, spec
+
+
+def _with_findings(api: Api, validated: tuple[Finding, ...]) -> Api:
+    """``api`` carrying every finding, the validator's and the normalizer's, in file order."""
+    merged = sorted({*validated, *api.warnings}, key=lambda f: f.sort_key)
+    return replace(api, warnings=tuple(merged))
+
+
+def _refuse_if_strict(config: ClientConfig, api: Api) -> None:
+    """With ``strict``, every finding is an error: all of them are raised at once."""
+    from .validate import raise_errors
+
+    if config.strict:
+        raise_errors(list(api.warnings))
 
 
 def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
@@ -79,6 +95,8 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
         from .render import models_path, render_package, runtime_files
 
         api = normalize(spec, config)
+        if config.strict:  # before anything is modelled, formatted or cached
+            _refuse_if_strict(config, _with_findings(api, validation.result()))
         modelled = models_lane.submit(models_source, api.model_schemas)  # the longest stage
         validation.start()  # here, now that the models are under way, when no helper is free
         files = render_package(api, None)
@@ -88,7 +106,7 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     formatting.add({path: text for path, text in files.items() if path not in runtime})
     with validation.first():
         models = modelled.result()
-    validation.result()
+    api = _with_findings(api, validation.result())
     formatting.add({models_path(api): models})
     formatted = formatting.result()
     files = {path: formatted.get(path, text) for path, text in files.items()}
@@ -96,16 +114,18 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
 
 
-def _validate(spec: LoadedSpec) -> None:
+def _validate(spec: LoadedSpec) -> tuple[Finding, ...]:
+    """The validator's findings (its errors raised): ``strict`` is applied with the
+    normalizer's, so that every finding is listed at once."""
     from .validate import validate_spec
 
-    validate_spec(spec)
+    return validate_spec(spec)
 
 
 @dataclass(frozen=True)
 class Outcome:
     changes: list[Change]
-    warnings: tuple[str, ...]
+    warnings: tuple[Finding, ...]
 
 
 def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None = None) -> Outcome:

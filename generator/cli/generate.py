@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..names import visible
 from ..pipeline import generate
 from ..speed.lanes import Lanes, helpers_for
-from .common import configs, user_errors
+from .common import configs, report_findings, user_errors
 
 
 @click.command("generate")
@@ -35,6 +34,10 @@ from .common import configs, user_errors
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 with a short diff if anything is stale."
 )
+@click.option(
+    "--strict", is_flag=True, help="Every finding about the spec is an error, not a warning."
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary.")
 def generate_command(
     spec: Path | None,
     output: Path | None,
@@ -44,16 +47,17 @@ def generate_command(
     overlays: tuple[Path, ...],
     only: tuple[str, ...],
     check: bool,
+    strict: bool,
+    verbose: bool,
 ) -> None:
     """Generate one client from SPEC, or every client in [tool.clientgen]."""
 
     stale = False
     with user_errors(), Lanes(helpers_for()) as lanes:
-        for config in configs(spec, output, package, env_prefix, version, overlays, only):
+        for config in configs(spec, output, package, env_prefix, version, overlays, only, strict):
             outcome = generate(config, check=check, lanes=lanes)
             changes = outcome.changes
-            for warning in outcome.warnings:
-                click.echo(f"warning: {config.spec}: {visible(warning)}", err=True)
+            report_findings(outcome.warnings, verbose)
             if check and changes:
                 stale = True
                 click.echo(f"{config.output}: {len(changes)} file(s) out of date", err=True)

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import SpecError
+from ..errors import Finding, SpecError
 from .docs_page import extract_openapi_from_page
 from .overlays import apply_overlay
 from .pointers import line_of, parse_pointer, resolve_parts
 from .reader import describe_value, parse_text, read_text
 from .refs import bundle_refs
-from .swagger2 import convert_swagger2, original_pointer
+from .swagger2 import convert_swagger2, indexed, original_pointer
 from .yaml_builder import new_parser, parse_yaml
 
 __all__ = [
@@ -74,10 +74,23 @@ class LoadedSpec:
     #: Set when ``document`` was converted from Swagger 2.0: converted pointer ➜ pointer in
     #: ``source_text`` (Parts tuples; see :func:`.swagger2.original_pointer`). None otherwise.
     source_map: Mapping[tuple[str | int, ...], tuple[str | int, ...]] | None = None
-    #: What the conversion had to guess, each naming the original pointer.
-    load_warnings: tuple[str, ...] = ()
+    #: What loading had to leave out or guess (references it could not follow, Swagger 2.0
+    #: conversions), each located in the file it concerns.
+    load_warnings: tuple[Finding, ...] = ()
     #: ``"2.0"`` when the file was Swagger 2.0, else None (``document`` is what was read).
     original_version: str | None = None
+
+    def original_parts(self, parts: Sequence[str | int]) -> tuple[str | int, ...]:
+        """Where ``parts`` (a place in :attr:`document`) is in :attr:`source_text`: the same
+        place, or for a converted Swagger 2.0 document the nearest place it came from."""
+        if self.source_map is None:
+            return tuple(parts)
+        where = indexed(self.document, tuple(parts))
+        for length in range(len(where), -1, -1):
+            found = self.source_map.get(where[:length])
+            if found is not None:
+                return found
+        return ()
 
 
 def load_spec(path: Path, overlays: Sequence[Path] = ()) -> LoadedSpec:
@@ -95,17 +108,27 @@ def load_spec(path: Path, overlays: Sequence[Path] = ()) -> LoadedSpec:
         )
     for overlay in overlays:
         apply_overlay(document, Path(overlay), display)
-    read = bundle_refs(path, display, text, document)
+    read, dropped = bundle_refs(path, display, text, document)
     sources = (*read[:1], *(Path(o) for o in overlays), *read[1:])
     if str(document.get("swagger")) != "2.0":
-        return LoadedSpec(path=path, document=document, source_text=text, sources=sources)
+        return LoadedSpec(
+            path=path, document=document, source_text=text, sources=sources, load_warnings=dropped
+        )
     converted = convert_swagger2(document)
+    guessed = tuple(_conversion_finding(display, text, w) for w in converted.warnings)
     return LoadedSpec(
         path=path,
         document=converted.document,
         source_text=text,  # the 2.0 text: locate errors through source_map
         sources=sources,
         source_map=converted.source_map,
-        load_warnings=converted.warnings,
+        load_warnings=dropped + guessed,
         original_version="2.0",
     )
+
+
+def _conversion_finding(display: str, text: str, warning: str) -> Finding:
+    """A conversion warning (``/pointer/in/2.0: message``) as a located finding."""
+    pointer, _, message = warning.partition(": ")
+    parts = parse_pointer(pointer) or ()
+    return Finding(display, pointer, message, "Swagger 2.0 conversion", line_of(text, parts))

@@ -17,20 +17,24 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .. import load as limits  # the MAX_* limits, read at call time: see the package
-from ..errors import SpecError, pointer_from_parts
+from ..errors import Finding, SpecError, pointer_from_parts
 from .pointers import Parts, line_of, parse_pointer, resolve_parts
 from .reader import describe_value, parse_text, read_text
 
 __all__ = ["bundle_refs"]
 
 
-def bundle_refs(path: Path, display: str, text: str, document: dict[str, Any]) -> tuple[Path, ...]:
+def bundle_refs(
+    path: Path, display: str, text: str, document: dict[str, Any]
+) -> tuple[tuple[Path, ...], tuple[Finding, ...]]:
     """Copy what relative file ``$ref``s point at into ``components`` of ``document`` (in place),
     then check every ``$ref``; ``path`` and ``text`` are where ``document`` was read from.
-    Returns every file read, the main one first."""
+    Returns every file read (the main one first), and a finding for each reference that could
+    not be followed (remote, or pointing to nothing): it was dropped, so the node it stood for
+    reads as an unconstrained schema (``Any``) or, in a discriminator mapping, is left out."""
     bundler = _Bundler(path, display, text, document)
     bundler.run()
-    return tuple(bundler.sources)
+    return tuple(bundler.sources), tuple(bundler.findings)
 
 
 # Keys whose value is a map from names to objects: there, no key is a keyword.
@@ -55,7 +59,7 @@ _KIND_BY_CONTAINER = {
     "prefixItems": "schemas", "schemas": "schemas", "parameters": "parameters", "responses": "responses",
     "headers": "headers", "examples": "examples", "links": "links", "callbacks": "callbacks",
     "requestBodies": "requestBodies", "securitySchemes": "securitySchemes", "pathItems": "pathItems",
-    "paths": "pathItems", "webhooks": "pathItems",
+    "paths": "pathItems", "webhooks": "pathItems", "content": "mediaTypes", "mediaTypes": "mediaTypes",
 }  # fmt: skip
 _SCHEMA_MAPS = frozenset(
     ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
@@ -157,6 +161,19 @@ class _Bundler:
         self.document = document
         self.sources: dict[Path, _Source] = {self.main.path: self.main}
         self.bundled: dict[tuple[Path, str], str] = {}
+        self.findings: list[Finding] = []
+
+    def drop(self, site: _Site, message: str) -> None:
+        """Leave out a reference that cannot be followed, with a finding saying so: one corner
+        of a spec never takes the whole client down (``--strict`` makes it an error)."""
+        if site.key == "$ref":
+            del site.holder["$ref"]
+        else:  # a discriminator mapping entry
+            site.holder.pop(site.key, None)
+        error = self.error(site, message + "; left out (read as Any)")
+        self.findings.append(
+            Finding(error.file, error.pointer, error.message, "unresolved $ref", error.line)
+        )
 
     def error(self, site: _Site, message: str) -> SpecError:
         pointer = pointer_from_parts(site.source_parts)
@@ -171,13 +188,15 @@ class _Bundler:
             site = queue.popleft()
             ref = site.holder[site.key]
             if not ref:
-                raise self.error(site, "empty $ref")
+                self.drop(site, "empty $ref")
+                continue
             if _is_remote(ref):
-                raise self.error(
+                self.drop(
                     site,
                     f"remote $ref {ref!r} is refused: clientgen never fetches from the network; "
                     "save the document beside the spec and refer to it by a relative path",
                 )
+                continue
             file_part, _, fragment = ref.partition("#")
             target = site.source.path
             if file_part:
@@ -189,7 +208,11 @@ class _Bundler:
             if target == self.main.path:
                 site.holder[site.key] = "#" + fragment
             else:
-                queue.extend(self.bundle(site, target, fragment))
+                try:
+                    queue.extend(self.bundle(site, target, fragment))
+                except _Unfollowable as exc:
+                    self.drop(site, str(exc))
+                    continue
             sites.append(site)
         self.check(sites)
 
@@ -214,19 +237,15 @@ class _Bundler:
             self.sources[path] = source
         parts = parse_pointer(fragment)
         if parts is None:
-            raise self.error(
-                site, f"$ref {ref!r}: only JSON-pointer fragments (#/...) are supported"
-            )
+            raise _Unfollowable(f"$ref {ref!r}: only JSON-pointer fragments (#/...) are supported")
         matched, target = resolve_parts(source.document, parts)
         if matched < len(parts):
-            raise self.error(
-                site,
-                f"$ref {ref!r} points to nothing: {source.display} has no {pointer_from_parts(parts[: matched + 1])}",
+            missing = pointer_from_parts(parts[: matched + 1])
+            raise _Unfollowable(
+                f"$ref {ref!r} points to nothing: {source.display} has no {missing}"
             )
         if not isinstance(target, (dict, bool)):
-            raise self.error(
-                site, f"$ref {ref!r} points to {describe_value(target)}, not an object"
-            )
+            raise _Unfollowable(f"$ref {ref!r} points to {describe_value(target)}, not an object")
         kind = self.kind_of(site, parts)
         components = self.document.setdefault("components", {})
         section = components.setdefault(kind, {}) if isinstance(components, dict) else None
@@ -280,14 +299,19 @@ class _Bundler:
         return f"{candidates[-1]}_{number}"
 
     def check(self, sites: list[_Site]) -> None:
-        """Every local reference reaches something, and no chain of references loops."""
+        """Every local reference reaches something (else it is dropped, with a finding), and no
+        chain of references loops."""
         settled: set[str] = set()
         for site in sites:
-            ref = site.holder[site.key]
-            if not ref.startswith("#"):
+            ref = site.holder.get(site.key)
+            if not isinstance(ref, str) or not ref.startswith("#"):
+                continue
+            try:
+                node = self.target(site, ref)
+            except _Unfollowable as exc:
+                self.drop(site, str(exc))
                 continue
             chain = [ref]
-            node = self.target(site, ref)
             while (
                 isinstance(node, dict) and isinstance(node.get("$ref"), str) and site.key == "$ref"
             ):
@@ -298,17 +322,22 @@ class _Bundler:
                     loop = " -> ".join(chain[chain.index(ref) :] + [ref])
                     raise self.error(site, f"$ref cycle that never reaches a definition: {loop}")
                 chain.append(ref)
-                node = self.target(site, ref)
+                try:
+                    node = self.target(site, ref)
+                except _Unfollowable:
+                    break  # that reference is a site of its own: dropped there
             settled.update(chain)
 
     def target(self, site: _Site, ref: str) -> Any:
         parts = parse_pointer(ref[1:])
         if parts is None:
-            raise self.error(
-                site, f"$ref {ref!r}: only JSON-pointer fragments (#/...) are supported"
-            )
+            raise _Unfollowable(f"$ref {ref!r}: only JSON-pointer fragments (#/...) are supported")
         matched, node = resolve_parts(self.document, parts)
         if matched < len(parts):
             missing = pointer_from_parts(parts[: matched + 1])
-            raise self.error(site, f"$ref {ref!r} points to nothing: the document has no {missing}")
+            raise _Unfollowable(f"$ref {ref!r} points to nothing: the document has no {missing}")
         return node
+
+
+class _Unfollowable(Exception):
+    """A reference that leads nowhere: its site is dropped with a finding, not an error."""

@@ -86,7 +86,7 @@ def original_pointer(converted: Converted, pointer: str | Sequence[str | int]) -
     parts = parse_pointer(pointer) if isinstance(pointer, str) else tuple(pointer)
     if parts is None:
         return ()
-    parts = _indexed(converted.document, parts)
+    parts = indexed(converted.document, parts)
     for length in range(len(parts), -1, -1):
         found = converted.source_map.get(parts[:length])
         if found is not None:
@@ -94,7 +94,7 @@ def original_pointer(converted: Converted, pointer: str | Sequence[str | int]) -
     return ()
 
 
-def _indexed(document: Any, parts: Parts) -> Parts:
+def indexed(document: Any, parts: Parts) -> Parts:
     """``parts`` with list indices as ints, the way they are recorded (a string pointer has
     only strings)."""
     out: list[str | int] = []

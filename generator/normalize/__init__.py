@@ -9,22 +9,21 @@ parameters, bodies), :mod:`.refs` (resolving local references).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from .. import names
-from ..errors import SpecError
+from ..errors import Finding, pointer_from_parts
+from ..load.pointers import line_of, parse_pointer
 from ..ir import Api, ClientParam, Server, ServerVariable
 from .operations import OperationBuilder
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
 from .security import credentials_for, normalize_schemes
+from .versions import coerce_version
 
 if TYPE_CHECKING:
     from ..config import ClientConfig
     from ..load import LoadedSpec
-
-_VERSION = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 
 def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
@@ -38,7 +37,7 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
     resolved_schemes = {
         k: resolver.deref(v, f"/components/securitySchemes/{k}") for k, v in raw_schemes.items()
     }
-    schemes, warnings = normalize_schemes(resolved_schemes, file)
+    schemes, scheme_warnings = normalize_schemes(resolved_schemes, file)
     credentials = credentials_for(schemes, config.env_prefix)
     # keyword arguments of the client's constructor: credentials, client params, server variables
     arguments = names.Scope(c.name for c in credentials)
@@ -54,6 +53,21 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
     )
     resources = builder.build()
     schemas.open_enums()
+    version, version_warning = _package_version(config, info)
+    findings = [
+        *(
+            _located(spec, text, "unsupported security")
+            for text in [*scheme_warnings, *builder.security_warnings]
+        ),
+        *(_located(spec, text, "repaired operation") for text in builder.warnings),
+        *(_located(spec, f"{p}: {m}", kind) for p, kind, m in schemas.degraded),
+        *spec.load_warnings,
+        *(
+            [_located(spec, f"/info/version: {version_warning}", "package version")]
+            if version_warning
+            else []
+        ),
+    ]
     client_class = config.client_class or names.pascal(config.name, fallback="Client")
     if client_class in schemas.models or f"Async{client_class}" in schemas.models:
         client_class = schemas.claim_name(client_class + "Client")
@@ -64,7 +78,7 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
         openapi_version=str(document.get("openapi", "")),
         package=config.package,
         dist_name=config.dist_name,
-        version=_package_version(config, info, file),
+        version=version,
         client_class=client_class,
         env_prefix=config.env_prefix,
         license=_license(info),
@@ -76,22 +90,35 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
         model_schemas=schemas.models,
         model_names=tuple(schemas.models),
         unions=tuple(schemas.unions),
-        warnings=tuple(warnings + builder.warnings),
+        warnings=tuple(sorted(findings, key=lambda f: f.sort_key)),
         urls=_urls(info, document),
     )
 
 
-def _package_version(config: ClientConfig, info: dict[str, Any], file: str) -> str:
+def _package_version(config: ClientConfig, info: dict[str, Any]) -> tuple[str, str | None]:
+    """The package's version: the configured one, else ``info.version`` made PEP 440 (with
+    what was changed, for a warning)."""
     if config.version:
-        return config.version
-    version = str(info.get("version") or "")
-    if _VERSION.match(version):
-        return version
-    raise SpecError(
-        file,
-        "/info/version",
-        f"info.version {version!r} is not a valid package version; set 'version' for this client in [tool.clientgen]",
+        return config.version, None
+    raw = str(info.get("version") or "")
+    version, changed = coerce_version(raw)
+    if not changed:
+        return version, None
+    return version, (
+        f"info.version {raw!r} is not a PEP 440 version; the package is versioned {version} "
+        "(set 'version' for this client in [tool.clientgen], or --version, to choose)"
     )
+
+
+def _located(spec: LoadedSpec, text: str, kind: str) -> Finding:
+    """A warning written ``/pointer: message`` (or just a message) as a located finding."""
+    file = str(spec.path)
+    pointer, sep, message = text.partition(": ")
+    parts = parse_pointer(pointer) if sep and text.startswith("/") else None
+    if parts is None:
+        return Finding(file, None, text, kind)
+    where = spec.original_parts(parts)
+    return Finding(file, pointer_from_parts(where), message, kind, line_of(spec.source_text, where))
 
 
 def _license(info: dict[str, Any]) -> str | None:

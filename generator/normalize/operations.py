@@ -22,6 +22,8 @@ _ENCODINGS: tuple[tuple[str, BodyEncoding], ...] = (
     ("application/octet-stream", "binary"),
 )
 _IDEMPOTENCY_HEADER = "idempotency-key"
+#: What reading a malformed body or response can raise: caught per operation, never fatal.
+_UNREADABLE = (SpecError, TypeError, ValueError, KeyError, AttributeError)
 _PLACEHOLDER = re.compile(r"{([^{}/]+)}")
 
 
@@ -60,6 +62,7 @@ class OperationBuilder:
             if isinstance(t, dict)
         }
         self.warnings: list[str] = []
+        self.security_warnings: list[str] = []  # requirement alternatives the client cannot apply
         self._operation_ids: set[str] = set()
 
     # -- walking the spec ---------------------------------------------------------------
@@ -108,15 +111,24 @@ class OperationBuilder:
         base = names.pascal(operation_id)
         scope = names.Scope()
         parameters = self._parameters(path, item, op, pointer, scope)
-        body = self._body(op, pointer, base, scope)
-        result, parsed = self._result(op, pointer, base)
+        try:
+            body = self._body(op, pointer, base, scope)
+        except _UNREADABLE as exc:  # a JSON body of any shape: the method is kept, typed loosely
+            self._unreadable(pointer + "/requestBody", exc, "the body is typed Any")
+            body = Body("application/json", "json", "Any", False)
+        try:
+            result, parsed = self._result(op, pointer, base)
+            errors = self._errors(op, pointer, base)
+        except _UNREADABLE as exc:
+            self._unreadable(pointer + "/responses", exc, "the result is typed Any")
+            (result, parsed), errors = ("Any", True), ()
         own = "security" in op  # else the global requirement, warned about once under /security
         security = requirements(
             op["security"] if own else global_security,
             self._known,
             pointer + "/security" if own else "/security",
             self._file,
-            self.warnings,
+            self.security_warnings,
         )
         idempotency = next(
             (
@@ -138,12 +150,16 @@ class OperationBuilder:
                 body=body,
                 result=result,
                 result_parsed=parsed,
-                errors=self._errors(op, pointer, base),
+                errors=errors,
                 security=security,
                 idempotency_header=idempotency,
                 deprecated=bool(op.get("deprecated")),
             )
         )
+
+    def _unreadable(self, pointer: str, exc: BaseException, outcome: str) -> None:
+        reason = exc.message if isinstance(exc, SpecError) else f"{type(exc).__name__}: {exc}"
+        self.warnings.append(f"{pointer}: cannot be read ({reason}); {outcome}")
 
     def _resource_node(self, op: Mapping[str, Any], path: str) -> _Node:
         tags = op.get("tags")
@@ -256,7 +272,7 @@ class OperationBuilder:
         if not isinstance(content, dict) or not content:
             return None
         media_type, encoding = _pick_media_type(content)
-        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        media = self._media(content[media_type], f"{where}/content/{_escape(media_type)}")
         if encoding == "binary":
             schema: dict[str, Any] = {"type": "string", "format": "binary"}
         else:
@@ -298,12 +314,18 @@ class OperationBuilder:
             description=description,
         )
 
+    def _media(self, raw: Any, where: str) -> dict[str, Any]:
+        """A Media Type Object, through a ``$ref`` (3.2's ``components/mediaTypes``)."""
+        media = self._resolver.deref(raw, where)
+        return media if isinstance(media, dict) else {}
+
     # -- responses --------------------------------------------------------------------
     def _responses(
         self, op: Mapping[str, Any], pointer: str
     ) -> list[tuple[str, dict[str, Any] | None, str]]:
         out = []
-        for status, raw in (op.get("responses") or {}).items():
+        responses = op.get("responses")
+        for status, raw in (responses if isinstance(responses, dict) else {}).items():
             where = f"{pointer}/responses/{status}"
             response = self._resolver.deref(raw, where)
             content = response.get("content") if isinstance(response, dict) else None
@@ -311,7 +333,7 @@ class OperationBuilder:
             if isinstance(content, dict) and content:
                 json_type = next((m for m in content if _is_json(m)), None)
                 if json_type is not None:
-                    media = content[json_type] if isinstance(content[json_type], dict) else {}
+                    media = self._media(content[json_type], f"{where}/content/{_escape(json_type)}")
                     schema = media.get("schema", {}) or {}
                     where = f"{where}/content/{_escape(json_type)}/schema"
                 else:

@@ -59,6 +59,8 @@ _PRIMITIVES = {
 }
 _STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
 _MAX_DEPTH = 200
+#: What reading a malformed schema can raise: each is caught where that schema is read.
+_UNREADABLE = (SpecError, TypeError, ValueError, KeyError, AttributeError, RecursionError)
 
 
 class SchemaNormalizer(UnionResolution):
@@ -74,7 +76,11 @@ class SchemaNormalizer(UnionResolution):
         self._in_progress: dict[str, str] = {}  # pointer of a schema being hoisted -> its name
         self._discriminators: set[tuple[str, str]] = set()  # (model, property) that tag a union
         self._reported: set[tuple[str, str]] = set()
-        components = resolver.document.get("components", {}).get("schemas", {}) or {}
+        #: (pointer, kind, message) of each schema that could not be read and became ``Any``
+        self.degraded: list[tuple[str, str, str]] = []
+        raw_components = resolver.document.get("components")
+        components = raw_components.get("schemas") if isinstance(raw_components, dict) else None
+        components = components if isinstance(components, dict) else {}
         for key in components:  # claim component names first: they win collisions
             self._component_names[key] = self._scope.claim(names.pascal(key))
         self._component_keys = {name: key for key, name in self._component_names.items()}
@@ -183,9 +189,19 @@ class SchemaNormalizer(UnionResolution):
     def _define(self, name: str, schema: Any, pointer: str, hint: str) -> None:
         self._in_progress[pointer] = name
         self.models[name] = {}  # reserve the slot, keeps spec order
-        body = self._norm_body(schema, hint, pointer, 0, top_level=True)
+        try:
+            body = self._norm_body(schema, hint, pointer, 0, top_level=True)
+        except _UNREADABLE as exc:
+            body = self._degrade(pointer, exc)
         self.models[name] = body
         del self._in_progress[pointer]
+
+    def _degrade(self, pointer: str, exc: BaseException) -> dict[str, Any]:
+        """``Any`` for a schema that cannot be read, with a warning naming it: one corner of a
+        spec never takes the whole client down."""
+        reason = exc.message if isinstance(exc, SpecError) else f"{type(exc).__name__}: {exc}"
+        self.degraded.append((pointer, "unreadable schema", f"typed Any: {reason}"))
+        return {}
 
     def _hoist(self, schema: dict[str, Any], hint: str, pointer: str, depth: int) -> dict[str, Any]:
         title = schema.get("title")
@@ -201,6 +217,16 @@ class SchemaNormalizer(UnionResolution):
 
     # -- the recursive walk ------------------------------------------------------------
     def _norm(self, schema: Any, hint: str, pointer: str, depth: int) -> dict[str, Any]:
+        """The normalized ``schema``; ``Any`` (with a warning) where it cannot be read."""
+        try:
+            out = self._norm_unguarded(schema, hint, pointer, depth)
+        except _UNREADABLE as exc:
+            return self._degrade(pointer, exc)
+        if "default" in out and not shapes.fits(out["default"], out):
+            del out["default"]  # the validator's finding says so; the server keeps its own
+        return out
+
+    def _norm_unguarded(self, schema: Any, hint: str, pointer: str, depth: int) -> dict[str, Any]:
         if depth > _MAX_DEPTH:
             raise SpecError(self._file, pointer, f"schema nesting deeper than {_MAX_DEPTH} levels")
         if schema is True or schema == {} or schema is None:
@@ -315,8 +341,11 @@ class SchemaNormalizer(UnionResolution):
                 if isinstance(sub, dict)
                 and (sub.get("readOnly") is True or sub.get("writeOnly") is True)
             }
+            listed = schema.get("required")
             required = [
-                r for r in schema.get("required", []) if r in properties and r not in one_way
+                r
+                for r in dict.fromkeys(listed if isinstance(listed, list) else [])
+                if isinstance(r, str) and r in properties and r not in one_way
             ]
             if required:
                 out["required"] = required

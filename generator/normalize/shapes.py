@@ -211,3 +211,28 @@ def unescape(token: str) -> str:
 
 def pointer_text(pointer: str) -> str:
     return pointer or "/"
+
+
+_FITS: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def fits(value: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether a default can be the value of ``schema`` (a normalized one): its ``type`` and
+    ``enum`` admit it. A published spec with ``default: []`` on a string would otherwise give
+    a model that mypy rejects; unions and untyped schemas admit anything."""
+    if isinstance(schema.get("enum"), list) and value not in schema["enum"]:
+        return False
+    kind = schema.get("type")
+    expected = _FITS.get(kind) if isinstance(kind, str) else None
+    if expected is None:
+        return True
+    if isinstance(value, bool) and kind != "boolean":
+        return False
+    return isinstance(value, expected)

@@ -17,15 +17,17 @@ from .lanes import Job, Lanes
 __all__ = ["Check", "import_shared"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
-class Check(Generic[T]):
-    """A check of ``subject`` by ``check`` (raising on failure), run at most once: in a pool
-    helper when there is one, else in this process when :meth:`start` is called."""
+class Check(Generic[T, R]):
+    """A check of ``subject`` by ``check`` (raising on failure, else returning what it found),
+    run at most once: in a pool helper when there is one, else in this process when
+    :meth:`start` is called."""
 
-    def __init__(self, lanes: Lanes, check: Callable[[T], None], subject: T) -> None:
+    def __init__(self, lanes: Lanes, check: Callable[[T], R], subject: T) -> None:
         self._lanes, self._check, self._subject = lanes, check, subject
-        self._job: Job[None] | None = None
+        self._job: Job[R] | None = None
 
     def start(self) -> None:
         if self._job is None:
@@ -33,11 +35,11 @@ class Check(Generic[T]):
             if not self._lanes.parallel:
                 self._job.result()  # it ran already: a failed check stops here
 
-    def result(self) -> None:
-        """Wait for the check; its exception, if any, is raised here."""
+    def result(self) -> R:
+        """Wait for the check: what it found, or its exception raised here."""
         self.start()
         assert self._job is not None
-        self._job.result()
+        return self._job.result()
 
     @contextmanager
     def first(self) -> Iterator[None]:

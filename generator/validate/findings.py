@@ -1,8 +1,9 @@
-"""Check a loaded document against the OpenAPI 3.0/3.1 rules, reporting one located error.
+"""Check a loaded document against the OpenAPI 3.0 to 3.2 rules, reporting every finding.
 
-openapi-spec-validator does the checking; this module picks its most useful finding and turns
-it into a :class:`SpecError` with the JSON pointer of the offending node and, when the node is
-in the source text, its line. It never lets the validator reach the network.
+openapi-spec-validator does the checking; this module turns each of its findings into a
+:class:`~generator.errors.Finding` with the JSON pointer of the offending node in the file that
+was read (through the Swagger 2.0 conversion's source map, when there was one) and its line, and
+classifies it (:mod:`.severity`). It never lets the validator reach the network.
 """
 
 from __future__ import annotations
@@ -14,25 +15,27 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped,unused-ignore]
 from jsonschema_path import SchemaPath
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator import (
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+    OpenAPIV32SpecValidator,
+)
 from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.validators import SpecValidator
 
-from ..errors import SpecError, pointer_from_parts
+from ..errors import Finding, SpecError, pointer_from_parts
 from ..load import LoadedSpec, line_of, parse_pointer, resolve_parts
+from .severity import ERROR_KIND, classify
 from .metaschemas import fast_schema_checker, structural_errors
 
-__all__ = ["validate_spec"]
+__all__ = ["findings"]
 
 Parts = tuple[str | int, ...]
 
-#: How many structural findings are compared before picking one (a broken file can have many).
-_MAX_FINDINGS = 50
+#: How many findings of each check are kept (a broken file can have thousands).
+_MAX_FINDINGS = 2000
 _WHERE = "_clientgen_parts"
-_VERSION = re.compile(r"3\.([01])\.\d+")
-
-
-_ErrorAt = Callable[[Parts | None, str], SpecError]
+_VERSION = re.compile(r"3\.([012])\.\d+")
 
 
 class _RemoteRefused(Exception):
@@ -46,73 +49,102 @@ def _refuse(uri: str) -> Any:
 _OFFLINE_HANDLERS = {"<all_urls>": _refuse, "http": _refuse, "https": _refuse, "file": _refuse}
 
 
-def validate_spec(spec: LoadedSpec) -> None:
-    """Raise :class:`SpecError` for the most relevant problem in ``spec``; return if valid."""
+def findings(spec: LoadedSpec) -> list[Finding]:
+    """Every finding of openapi-spec-validator in ``spec``, located and classified, in one run.
+
+    The structural check (the OpenAPI schema of the version) reports every place it rejects;
+    the semantic walk (Schema Objects against the dialect, defaults, operation ids, path
+    parameters) then runs too, so a spec with seven bad defaults shows all seven at once.
+    """
     document = spec.document
-    file = str(spec.path)
-
-    def error_at(parts: Parts | None, message: str) -> SpecError:
-        if parts is None:
-            return SpecError(file, None, message)
-        return SpecError(
-            file, pointer_from_parts(parts), message, line=line_of(spec.source_text, parts)
-        )
-
-    validator_cls = _validator_for(document, error_at)
-    if "paths" not in document:
-        raise error_at(
-            None,
-            "no 'paths': clientgen needs the API's operations (add 'paths: {}' if there are none)",
-        )
-
-    finding = _best(itertools.islice(structural_errors(validator_cls, document), _MAX_FINDINGS))
-    if finding is not None:
-        raise error_at(tuple(finding.absolute_path), _describe(finding))
-
+    validator_cls = _validator_for(spec)
+    out: list[Finding] = []
+    for error in itertools.islice(structural_errors(validator_cls, document), _MAX_FINDINGS):
+        best = _best([error]) or error
+        parts = tuple(best.absolute_path)
+        out.append(_finding(spec, parts, _describe(best), classify(best, parts, structural=True)))
     validator = validator_cls(document)
     try:
-        findings = validator.root_validator(validator.schema_path)
-        finding = next((f for f in findings if not _repaired_later(f)), None)
+        for finding in itertools.islice(
+            validator.root_validator(validator.schema_path), _MAX_FINDINGS
+        ):
+            if _repaired_later(finding):
+                continue
+            parts = _physical(document, getattr(finding, _WHERE, ()))
+            out.append(_finding(spec, parts, _describe(finding), classify(finding, parts)))
     except _RemoteRefused as exc:
-        raise error_at(
-            None,
-            f"validation needs the remote document {exc} and clientgen never fetches; bundle it",
-        ) from None
-    except RecursionError:
-        raise error_at(
-            None, "the document nests too deeply (or recursively) for the validator"
-        ) from None
-    except Exception as exc:  # the validator trips over shapes its first phase let through
-        raise error_at(None, f"the OpenAPI validator failed: {type(exc).__name__}: {exc}") from None
-    if finding is not None:
-        located = getattr(finding, _WHERE, ())
-        raise error_at(_physical(document, located), _describe(finding))
-
-
-def _validator_for(document: dict[str, Any], error_at: _ErrorAt) -> type[SpecValidator]:
-    """The validator class for the document's ``openapi`` version (3.0.x or 3.1.x only)."""
-    if "openapi" not in document:
-        if "swagger" in document:
-            raise error_at(
-                ("swagger",),
-                "Swagger/OpenAPI 2.0 is not supported; convert the document to OpenAPI 3",
+        out.append(
+            _finding(
+                spec,
+                None,
+                f"validation needs the remote document {exc} and "
+                "clientgen never fetches; bundle it",
+                ERROR_KIND,
             )
-        raise error_at(
-            None, "no 'openapi' field: is this an OpenAPI document? (expected e.g. openapi: 3.1.0)"
+        )
+    except RecursionError:
+        out.append(
+            _finding(
+                spec,
+                None,
+                "the document nests too deeply (or recursively) for the " "validator",
+                ERROR_KIND,
+            )
+        )
+    except Exception as exc:  # the validator trips over shapes the structural check rejected
+        if not out:
+            out.append(
+                _finding(
+                    spec,
+                    None,
+                    f"the OpenAPI validator failed: " f"{type(exc).__name__}: {exc}",
+                    ERROR_KIND,
+                )
+            )
+    unique = {(f.pointer, f.message): f for f in out}
+    return sorted(unique.values(), key=lambda f: f.sort_key)
+
+
+def _finding(spec: LoadedSpec, parts: Parts | None, message: str, kind: str) -> Finding:
+    """A finding at ``parts`` of the (converted) document, located in the file that was read."""
+    file = str(spec.path)
+    if parts is None:
+        return Finding(file, None, message, kind)
+    where = spec.original_parts(parts)
+    return Finding(file, pointer_from_parts(where), message, kind, line_of(spec.source_text, where))
+
+
+def _validator_for(spec: LoadedSpec) -> type[SpecValidator]:
+    """The validator class for the document's ``openapi`` version (3.0.x, 3.1.x or 3.2.x)."""
+    document, file = spec.document, str(spec.path)
+    if "openapi" not in document:
+        raise SpecError(
+            file,
+            None,
+            "no 'openapi' field: is this an OpenAPI document? (expected e.g. openapi: 3.1.0)",
         )
     version = document["openapi"]
     if not isinstance(version, str):
-        raise error_at(
+        raise _at(
+            spec,
             ("openapi",),
             f"'openapi' must be a string such as \"3.1.0\", not {version!r} (quote it in YAML)",
         )
     match = _VERSION.fullmatch(version)
     if match is None:
-        raise error_at(
+        raise _at(
+            spec,
             ("openapi",),
-            f"unsupported OpenAPI version {version!r}; clientgen reads 3.0.x and 3.1.x",
+            f"unsupported OpenAPI version {version!r}; clientgen reads 2.0 and 3.0.x to 3.2.x",
         )
     return _OFFLINE[match.group(1)]
+
+
+def _at(spec: LoadedSpec, parts: Parts, message: str) -> SpecError:
+    where = spec.original_parts(parts)
+    return SpecError(
+        str(spec.path), pointer_from_parts(where), message, line=line_of(spec.source_text, where)
+    )
 
 
 # --------------------------------------------------------------------------- choosing a finding
@@ -290,4 +322,5 @@ def _offline(base: type[SpecValidator]) -> type[SpecValidator]:
 _OFFLINE: dict[str, type[SpecValidator]] = {
     "0": _offline(OpenAPIV30SpecValidator),
     "1": _offline(OpenAPIV31SpecValidator),
+    "2": _offline(OpenAPIV32SpecValidator),
 }

@@ -17,16 +17,17 @@ import json
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import Finding
 from ..storage import cache_root, read_entry, templates_dir, write_entry
 
 if TYPE_CHECKING:
     from ..config import ClientConfig
 
-_FORMAT = 1
+_FORMAT = 2  # 2: warnings are located findings
 _TOOLS = ("datamodel_code_generator", "black")
 
 #: The cache (outputs, black and dmcg results) is kept under this size; ``CLIENTGEN_CACHE_MAX_MB``
@@ -39,7 +40,7 @@ _PRUNED_MARKER = ".pruned"
 @dataclass(frozen=True)
 class CachedOutput:
     files: dict[str, str]
-    warnings: tuple[str, ...]
+    warnings: tuple[Finding, ...]
 
 
 def lookup(config: ClientConfig) -> CachedOutput | None:
@@ -55,7 +56,8 @@ def lookup(config: ClientConfig) -> CachedOutput | None:
             if _digest(Path(path).read_bytes()) != digest:
                 return None
         files = {str(k): str(v) for k, v in entry["files"].items()}
-        return CachedOutput(files, tuple(str(w) for w in entry["warnings"]))
+        warnings = tuple(Finding(**w) for w in entry["warnings"])
+        return CachedOutput(files, warnings)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -67,7 +69,7 @@ def store(config: ClientConfig, inputs: Iterable[Path], output: CachedOutput) ->
             "format": _FORMAT,
             "inputs": {str(Path(p).resolve()): _digest(Path(p).read_bytes()) for p in inputs},
             "files": output.files,
-            "warnings": list(output.warnings),
+            "warnings": [asdict(w) for w in output.warnings],
         }
     except OSError:  # an input file vanished meanwhile: nothing worth remembering
         return

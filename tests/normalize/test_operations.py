@@ -119,7 +119,7 @@ def test_undeclared_path_parameters_are_synthesized_with_a_warning(tmp_path: Pat
         "str",
         True,
     )
-    assert any("run_id" in w for w in api.warnings)
+    assert any("run_id" in w.message for w in api.warnings)
 
 
 def test_server_variables_are_client_arguments(tmp_path: Path) -> None:
@@ -168,12 +168,39 @@ def test_package_version_comes_from_the_spec_when_valid(tmp_path: Path, version:
     assert api.version == version
 
 
-def test_an_invalid_spec_version_needs_a_configured_one(tmp_path: Path) -> None:
-    from generator.errors import ClientgenError
+@pytest.mark.parametrize(
+    ("spec_version", "package_version"),
+    [
+        ("2023-08-16", "2023.8.16"),
+        ("1.0.27-SNAPSHOT", "1.0.27.dev0"),
+        ("v2", "2"),
+        ("2020-09-14_1.697.4", "2020.9.14.1.697.4"),
+        ("2026-10", "2026.10"),  # PEP 440 would read a post-release
+        ("1.0 beta", "1.0b0"),
+        ("1.0.0-rc.1", "1.0.0rc1"),
+        ("1.0.0+build.5", "1.0.0"),  # no index takes a local version
+        ("latest", "0.0.0"),
+    ],
+)
+def test_a_spec_version_that_is_not_pep_440_becomes_the_closest_with_a_warning(
+    tmp_path: Path, spec_version: str, package_version: str
+) -> None:
+    document = {"openapi": "3.1.0", "info": {"title": "V", "version": spec_version}, "paths": {}}
+    api = build_api(client_config(_spec(tmp_path, document), output=tmp_path / "o"))
+    assert api.version == package_version
+    (warning,) = [w for w in api.warnings if w.kind == "package version"]
+    assert warning.pointer == "/info/version" and repr(spec_version) in warning.message
+
+
+def test_a_configured_version_wins_and_must_be_pep_440(tmp_path: Path) -> None:
+    from generator.errors import ConfigError
 
     document = {"openapi": "3.1.0", "info": {"title": "V", "version": "latest"}, "paths": {}}
-    with pytest.raises(ClientgenError, match="info.version 'latest'"):
-        build_api(client_config(_spec(tmp_path, document), output=tmp_path / "o"))
+    spec = _spec(tmp_path, document)
+    api = build_api(client_config(spec, output=tmp_path / "o", version="3.1.4"))
+    assert api.version == "3.1.4" and not api.warnings
+    with pytest.raises(ConfigError, match="'latest' is not a PEP 440 version"):
+        client_config(spec, output=tmp_path / "o", version="latest")
 
 
 def test_tags_named_like_windows_devices_get_module_files_windows_can_create(

@@ -451,7 +451,7 @@ def test_unsupported_schemes_are_never_dropped_silently() -> None:
         "hobaOnly": (),
         "split": (("split",),),
     }
-    text = "\n".join(api.warnings)
+    text = "\n".join(str(w) for w in api.warnings)
     assert (
         "security scheme 'digest' skipped: HTTP authentication scheme 'digest' is not supported"
         in text
@@ -500,7 +500,9 @@ def test_generate_prints_the_warnings(tmp_path: Path) -> None:
         "authenticate them, send the credential yourself with the client's default_headers=, or per call "
         "with extra_headers= or extra_query=" in lines
     )
-    assert sum(line.startswith("warning: ") and "secur" in line for line in lines) == 9
+    *listed, summary = lines  # every warning, then one line counting them per kind
+    assert sum(line.startswith("warning: ") and "secur" in line for line in listed) == 9
+    assert summary == "warning: 9 warnings: 9 unsupported security"
     assert (tmp_path / "out" / "unsup_api" / "_client.py").is_file()
 
 

@@ -10,6 +10,7 @@ import datetime
 import enum
 import functools
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -168,7 +169,7 @@ def encode_body(body: object, encoding: BodyEncoding | None) -> BodyParts:
     """The body arguments for httpx, by the operation's declared encoding."""
     if body is None or isinstance(body, NotGiven):
         return {}
-    if encoding == "binary" or isinstance(body, (bytes, bytearray)):
+    if encoding == "binary" or isinstance(body, (bytes, bytearray, os.PathLike)):
         return {"content": body}
     if encoding == "form":
         return {"data": _form_fields(body)}
@@ -256,7 +257,7 @@ def _multipart(body: object) -> BodyParts:
 def _is_file(value: object) -> bool:
     if isinstance(value, tuple):
         return 2 <= len(value) <= 3 and _is_file(value[1])
-    return isinstance(value, (bytes, bytearray)) or hasattr(value, "read")
+    return isinstance(value, (bytes, bytearray, os.PathLike)) or hasattr(value, "read")
 
 
 def _scalar(value: object) -> str:

@@ -15,7 +15,7 @@ import httpx
 
 from ._auth import SecretStore
 
-__all__ = ["logger", "protect_httpx_logs", "redact_url"]
+__all__ = ["logger", "protect_httpx_logs", "redact_request", "redact_url"]
 
 logger = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 
@@ -30,6 +30,30 @@ def redact_url(url: httpx.URL, secret_params: AbstractSet[str], store: SecretSto
             pairs.append(f"{name}=[redacted]" if unquote_plus(name) in secret_params else pair)
         text = str(url.copy_with(query=None)) + "?" + "&".join(pairs)
     return store.redact(text)
+
+
+def redact_request(
+    request: httpx.Request,
+    secret_headers: AbstractSet[str],
+    secret_params: AbstractSet[str],
+    store: SecretStore,
+    keep_body: bool = True,
+) -> httpx.Request:
+    """A copy of `request` for errors: credential headers and query parameters masked.
+
+    The headers the security schemes set (`secret_headers`, lower-case) show `[redacted]`, as do
+    `secret_params` in the URL and any credential value elsewhere; the body is kept unless it
+    may hold credentials (a token request).
+    """
+    headers = [
+        (name, "[redacted]" if name.lower() in secret_headers else store.redact(value))
+        for name, value in request.headers.multi_items()
+    ]
+    url = httpx.URL(redact_url(request.url, secret_params, store))
+    stream = request.stream if keep_body else httpx.ByteStream(b"")
+    return httpx.Request(
+        request.method, url, headers=headers, stream=stream, extensions=request.extensions
+    )
 
 
 class _RedactingFilter(logging.Filter):

@@ -33,6 +33,7 @@ __all__ = [
     "OAuth2Auth",
     "SecretStore",
     "missing_credential_error",
+    "secret_header_names",
     "select_schemes",
 ]
 
@@ -281,6 +282,17 @@ def _encoded_forms(secret: str) -> Iterable[str]:
     yield secret
     yield quote(secret, safe="")
     yield str(httpx.QueryParams({"": secret}))[1:]
+
+
+def secret_header_names(schemes: Iterable[AuthScheme]) -> frozenset[str]:
+    """Lower-case names of the headers that may carry a credential of these schemes."""
+    names = {"authorization", "proxy-authorization"}
+    for scheme in schemes:
+        if isinstance(scheme, ApiKeyAuth) and scheme.location == "header":
+            names.add(scheme.param.lower())
+        elif isinstance(scheme, ApiKeyAuth) and scheme.location == "cookie":
+            names.add("cookie")
+    return frozenset(names)
 
 
 def select_schemes(

@@ -6,14 +6,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._types import BodyEncoding, Security
+from ._types import BodyEncoding, Security, StreamFormat
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-__all__ = ["Endpoint"]
+__all__ = ["STREAM_ACCEPT", "Endpoint"]
 
 T = TypeVar("T")
+
+STREAM_ACCEPT: Mapping[StreamFormat, str] = {
+    "sse": "text/event-stream",
+    "jsonl": "application/jsonl, application/x-ndjson",
+    "json-seq": "application/json-seq",
+    "binary": "*/*",
+}
+"""The `Accept` header of a streamed operation, unless the call sets one."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -24,6 +32,10 @@ class Endpoint(Generic[T]):
     expected; `Any`: the decoded JSON; `bytes`: the raw body). `errors` maps status keys of the
     spec ("404", "4XX", "default") to the models of declared error bodies. `security` is an OR of
     ANDs of scheme names, `()` meaning no auth. Instances compare by identity.
+
+    Streamed operations (`client._stream`, `client._download`) also say their `stream` format;
+    for a stream, `result` is the type of one item, `events` maps SSE event names to item types
+    (when the item type depends on the name) and `terminator` is the `data` that ends it.
     """
 
     method: str
@@ -35,6 +47,9 @@ class Endpoint(Generic[T]):
     body_encoding: BodyEncoding | None = None
     body_type: Any = None
     """The type a whole request body is checked against before sending (None: not checked)."""
+    stream: StreamFormat | None = None
+    events: Mapping[str, Any] = field(default_factory=dict)
+    terminator: str | None = None
     _adapters: dict[str, TypeAdapter[Any]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -42,6 +57,12 @@ class Endpoint(Generic[T]):
     def result_adapter(self) -> TypeAdapter[T]:
         """The cached validator for 2xx bodies."""
         return self._adapter("result", self.result)
+
+    def event_adapter(self, event: str) -> TypeAdapter[Any] | None:
+        """The cached validator of stream items of an SSE event name given in `events`."""
+        if event not in self.events:
+            return None
+        return self._adapter("event:" + event, self.events[event])
 
     def body_adapter(self) -> TypeAdapter[Any] | None:
         """The cached validator of request bodies that are not one model (unions, lists)."""

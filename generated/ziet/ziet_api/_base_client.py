@@ -7,17 +7,22 @@ attempt applies auth afresh, so a refreshed OAuth2 token is picked up.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import time
 from collections.abc import Mapping
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import httpx
 
 from ._auth import AuthParts, AuthScheme, OAuth2Auth
+from ._binary import AsyncBinaryResponse, BinaryResponse
 from ._core import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, Call, RequestOptions
 from ._endpoint import Endpoint
+from ._exceptions import APIError
 from ._oauth2 import TokenCache
 from ._response import APIResponse, AsyncAPIResponse, raw_response_requested
+from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, Cert, Headers, NotGiven, Query, Timeout, Verify
 
 __all__ = [
@@ -90,13 +95,17 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         """Send one operation and return its parsed result (or an `APIResponse` when raw)."""
         raw = raw_response_requested()
         call = self._prepare(endpoint, path_params, query, headers, cookies, body, options)
-        response = self._send(call)
+        try:
+            response = self._send(call)
+        finally:
+            call.done()
         if not response.is_success:
             raise self._status_error(call, response)
         parse = self._parser(call, response)
         return cast(T, APIResponse(response, parse)) if raw else cast(T, parse())
 
-    def _send(self, call: Call) -> httpx.Response:
+    def _send(self, call: Call, stream: bool = False) -> httpx.Response:
+        """Send `call`, retrying as allowed; `stream`: the body of the answer is left unread."""
         retries, attempt, reauthenticated = 0, 0, False
         while True:
             attempt += 1
@@ -104,7 +113,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             request = self._build_request(call, parts)
             started = time.monotonic()
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=stream)
             except httpx.TransportError as error:
                 self._log(request, type(error).__name__, f"attempt {attempt}", started)
                 delay = self._retry_delay(call, retries, error=error)
@@ -112,17 +121,73 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                     raise self._connection_error(error, request) from error
             else:
                 self._log(request, response.status_code, f"attempt {attempt}", started)
-                if response.status_code == 401 and tokens and not reauthenticated:
+                if response.status_code == 401 and tokens and not reauthenticated and call.rewind():
                     reauthenticated = True
+                    response.close()
                     for cache, token in tokens:
                         cache.discard(token)
                     continue
                 delay = self._retry_delay(call, retries, response=response)
                 if delay is None:
                     return response
+                response.close()
             retries += 1
+            call.rewind()  # `_retry_delay` said yes: the body can be rewound
             self._log_retry(request, delay, retries, call.max_retries)
             time.sleep(delay)
+
+    def _stream(
+        self,
+        endpoint: Endpoint[T],
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Query | None = None,
+        headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> Stream[T]:
+        """Send a streamed operation (SSE, JSON lines): a `Stream` of `endpoint.result` items."""
+        call = self._prepare(endpoint, path_params, query, headers, cookies, body, options)
+        return cast(Stream[T], self._open_stream(call))
+
+    def _download(
+        self,
+        endpoint: Endpoint[T],
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Query | None = None,
+        headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> BinaryResponse:
+        """Send an operation whose 2xx body is returned unread, as a `BinaryResponse`."""
+        call = self._prepare(endpoint, path_params, query, headers, cookies, body, options)
+        return BinaryResponse(self._open(call), self)
+
+    def _open(self, call: Call) -> httpx.Response:
+        """Send `call`; the 2xx response with its body unread (non-2xx raise, as in `_request`)."""
+        try:
+            response = self._send(call, stream=True)
+        finally:
+            call.done()
+        if not response.is_success:
+            try:
+                response.read()
+            except httpx.TransportError as error:
+                raise self._connection_error(error, response.request) from error
+            finally:
+                response.close()
+            raise self._status_error(call, response)
+        return response
+
+    def _open_stream(self, call: Call) -> Stream[Any]:
+        reopen = functools.partial(self._reopen_stream, call)
+        return Stream(self._open(call), call.endpoint, self, reopen)
+
+    def _reopen_stream(self, call: Call, last_event_id: str | None) -> Stream[Any]:
+        return self._open_stream(_resumed(call, last_event_id))
 
     def _authorize(
         self, schemes: tuple[AuthScheme, ...]
@@ -149,7 +214,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             try:
                 response = self._http.send(request)
             except httpx.TransportError as error:
-                raise self._connection_error(error, request) from error
+                raise self._connection_error(error, request, keep_body=False) from error
             return self._store_token(cache, response, started)
 
 
@@ -209,13 +274,17 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         """Send one operation and return its parsed result (or an `AsyncAPIResponse` when raw)."""
         raw = raw_response_requested()
         call = self._prepare(endpoint, path_params, query, headers, cookies, body, options)
-        response = await self._send(call)
+        try:
+            response = await self._send(call)
+        finally:
+            call.done()
         if not response.is_success:
             raise self._status_error(call, response)
         parse = self._parser(call, response)
         return cast(T, AsyncAPIResponse(response, parse)) if raw else cast(T, parse())
 
-    async def _send(self, call: Call) -> httpx.Response:
+    async def _send(self, call: Call, stream: bool = False) -> httpx.Response:
+        """Send `call`, retrying as allowed; `stream`: the body of the answer is left unread."""
         retries, attempt, reauthenticated = 0, 0, False
         while True:
             attempt += 1
@@ -223,7 +292,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             request = self._build_request(call, parts)
             started = time.monotonic()
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=stream)
             except httpx.TransportError as error:
                 self._log(request, type(error).__name__, f"attempt {attempt}", started)
                 delay = self._retry_delay(call, retries, error=error)
@@ -231,17 +300,73 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                     raise self._connection_error(error, request) from error
             else:
                 self._log(request, response.status_code, f"attempt {attempt}", started)
-                if response.status_code == 401 and tokens and not reauthenticated:
+                if response.status_code == 401 and tokens and not reauthenticated and call.rewind():
                     reauthenticated = True
+                    await response.aclose()
                     for cache, token in tokens:
                         cache.discard(token)
                     continue
                 delay = self._retry_delay(call, retries, response=response)
                 if delay is None:
                     return response
+                await response.aclose()
             retries += 1
+            call.rewind()  # `_retry_delay` said yes: the body can be rewound
             self._log_retry(request, delay, retries, call.max_retries)
             await _sleep(delay)
+
+    async def _stream(
+        self,
+        endpoint: Endpoint[T],
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Query | None = None,
+        headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncStream[T]:
+        """Send a streamed operation (SSE, JSON lines): an `AsyncStream` of `endpoint.result` items."""
+        call = self._prepare(endpoint, path_params, query, headers, cookies, body, options)
+        return cast(AsyncStream[T], await self._open_stream(call))
+
+    async def _download(
+        self,
+        endpoint: Endpoint[T],
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Query | None = None,
+        headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> AsyncBinaryResponse:
+        """Send an operation whose 2xx body is returned unread, as an `AsyncBinaryResponse`."""
+        call = self._prepare(endpoint, path_params, query, headers, cookies, body, options)
+        return AsyncBinaryResponse(await self._open(call), self)
+
+    async def _open(self, call: Call) -> httpx.Response:
+        """Send `call`; the 2xx response with its body unread (non-2xx raise, as in `_request`)."""
+        try:
+            response = await self._send(call, stream=True)
+        finally:
+            call.done()
+        if not response.is_success:
+            try:
+                await response.aread()
+            except httpx.TransportError as error:
+                raise self._connection_error(error, response.request) from error
+            finally:
+                await response.aclose()
+            raise self._status_error(call, response)
+        return response
+
+    async def _open_stream(self, call: Call) -> AsyncStream[Any]:
+        reopen = functools.partial(self._reopen_stream, call)
+        return AsyncStream(await self._open(call), call.endpoint, self, reopen)
+
+    async def _reopen_stream(self, call: Call, last_event_id: str | None) -> AsyncStream[Any]:
+        return await self._open_stream(_resumed(call, last_event_id))
 
     async def _authorize(
         self, schemes: tuple[AuthScheme, ...]
@@ -268,8 +393,18 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             try:
                 response = await self._http.send(request)
             except httpx.TransportError as error:
-                raise self._connection_error(error, request) from error
+                raise self._connection_error(error, request, keep_body=False) from error
             return self._store_token(cache, response, started)
+
+
+def _resumed(call: Call, last_event_id: str | None) -> Call:
+    """`call` to send again after a stream broke off, asking to resume after `last_event_id`."""
+    if not call.rewind():
+        raise APIError("the request body cannot be sent again, so the stream cannot reconnect")
+    if last_event_id is None:
+        return call
+    headers = {**call.headers, "last-event-id": ("Last-Event-ID", last_event_id)}
+    return dataclasses.replace(call, headers=headers)
 
 
 async def _sleep(seconds: float) -> None:

@@ -28,6 +28,7 @@ from ._auth import (
     OAuth2Auth,
     SecretStore,
     missing_credential_error,
+    secret_header_names,
     select_schemes,
 )
 from ._encoding import (
@@ -42,15 +43,16 @@ from ._encoding import (
     render_path,
     set_headers,
 )
-from ._endpoint import Endpoint
+from ._endpoint import STREAM_ACCEPT, Endpoint
 from ._exceptions import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
 )
-from ._logging import logger, protect_httpx_logs, redact_url
+from ._logging import logger, protect_httpx_logs, redact_request, redact_url
 from ._oauth2 import TokenCache, read_token
 from ._response import parse_result, status_error
 from ._retry import (
@@ -61,6 +63,7 @@ from ._retry import (
     retry_after,
 )
 from ._types import NOT_GIVEN, Cert, Headers, NotGiven, Query, Security, Timeout, Verify
+from ._uploads import Upload, prepare_upload
 from ._version import __title__, __version__
 
 __all__ = [
@@ -73,6 +76,7 @@ __all__ = [
 ]
 
 _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
+_E = TypeVar("_E", bound=APIError)
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
@@ -105,6 +109,23 @@ class Call:
     max_retries: int
     schemes: tuple[AuthScheme, ...]
     retryable: bool
+    upload: Upload | None = None
+    """How to rewind the body before another attempt, and files to close (see `_uploads`)."""
+
+    def rewind(self) -> bool:
+        """Make the body ready to send again; False when it cannot be (a consumed generator)."""
+        if self.upload is None:
+            return True
+        if self.upload.replay is None:
+            return False
+        self.upload.replay()
+        return True
+
+    def done(self) -> None:
+        """Close the files opened for the body; the call cannot be sent again after."""
+        if self.upload is not None and self.upload.opened:
+            self.upload.close()
+            self.upload.replay = None
 
 
 class BaseClient(abc.ABC, Generic[_HttpT]):
@@ -148,6 +169,7 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         self._secret_params = frozenset(
             s.param for s in schemes.values() if isinstance(s, ApiKeyAuth) and s.location == "query"
         )
+        self._secret_headers = secret_header_names(schemes.values())
         if self._secret_params:
             protect_httpx_logs(self._secrets)
         self._default_headers: HeaderMap = {}
@@ -275,9 +297,15 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         if adapter is not None and body is not None and not isinstance(body, NotGiven):
             if not is_model(body):  # a model was validated when it was built
                 body = adapter.validate_python(body)  # wrong types fail here, before sending
-        body_parts = encode_body(body, endpoint.body_encoding)
+        is_async = isinstance(self._http, httpx.AsyncClient)
+        upload = prepare_upload(encode_body(body, endpoint.body_encoding), is_async)
+        body_parts = upload.parts
         if "content" in body_parts and "content-type" not in merged:
             merged["content-type"] = ("Content-Type", "application/octet-stream")
+        for name, value in upload.headers.items():
+            merged.setdefault(name.lower(), (name, value))
+        if endpoint.stream and "accept" not in merged:
+            merged["accept"] = ("Accept", STREAM_ACCEPT[endpoint.stream])
         method = endpoint.method.upper()
         timeout, max_retries = options.timeout, options.max_retries
         if not isinstance(max_retries, NotGiven):
@@ -293,7 +321,9 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
             timeout=self.timeout if isinstance(timeout, NotGiven) else httpx.Timeout(timeout),
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             schemes=schemes,
-            retryable=method in IDEMPOTENT_METHODS or idempotency_header.lower() in merged,
+            retryable=(method in IDEMPOTENT_METHODS or idempotency_header.lower() in merged)
+            and upload.replay is not None,
+            upload=upload,
         )
 
     def _schemes_for(self, endpoint: Endpoint[Any]) -> tuple[AuthScheme, ...]:
@@ -362,11 +392,13 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         self._log(response.request, response.status_code, "token request", started)
         where = "OAuth2 token request " + self._where(response.request)
         if not response.is_success:
-            raise status_error(None, response, where, self._secrets.redact)
+            error = status_error(None, response, where, self._secrets.redact)
+            raise self._shield(error, keep_body=False)
         token = read_token(response)
         if token is None:
             message = f"{where} returned no access_token"
-            raise APIResponseValidationError(message, response=response, body=response.text)
+            invalid = APIResponseValidationError(message, response=response, body=response.text)
+            raise self._shield(invalid, keep_body=False)
         cache.store(*token, now=time.monotonic())
         return token[0]
 
@@ -394,23 +426,53 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         return backoff(retries_done, self._backoff_base, self._backoff_cap)
 
     def _connection_error(
-        self, error: httpx.TransportError, request: httpx.Request
+        self, error: httpx.TransportError, request: httpx.Request, keep_body: bool = True
     ) -> APIConnectionError:
         where = self._where(request)
+        failure: APIConnectionError
         if isinstance(error, httpx.TimeoutException):
             message = f"{where} timed out ({type(error).__name__})"
-            return APITimeoutError(self._secrets.redact(message), request=request)
-        message = f"{where} failed: {type(error).__name__}: {error}"
-        return APIConnectionError(self._secrets.redact(message), request=request)
+            failure = APITimeoutError(self._secrets.redact(message), request=request)
+        else:
+            message = f"{where} failed: {type(error).__name__}: {error}"
+            failure = APIConnectionError(self._secrets.redact(message), request=request)
+        return self._shield(failure, keep_body=keep_body)
 
     def _status_error(self, call: Call, response: httpx.Response) -> APIStatusError:
         where = self._where(response.request)
-        return status_error(call.endpoint, response, where, self._secrets.redact)
+        error = status_error(call.endpoint, response, where, self._secrets.redact)
+        return self._shield(error)
+
+    def _shield(self, error: _E, keep_body: bool = True) -> _E:
+        """`error`, with its request (and its response's) replaced by a redacted copy.
+
+        The request that went on the wire is not changed; only what the caller can inspect is.
+        """
+        if error.request is not None:
+            error.request = redact_request(
+                error.request,
+                self._secret_headers,
+                self._secret_params,
+                self._secrets,
+                keep_body=keep_body,
+            )
+            response = getattr(error, "response", None)
+            if isinstance(response, httpx.Response):
+                response.request = error.request
+        return error
 
     def _parser(self, call: Call, response: httpx.Response) -> Callable[[], Any]:
         """Parses the 2xx body on demand (at once, or when a raw response's `parse()` is called)."""
         where = functools.partial(self._where, response.request)  # redacting is for errors only
-        return functools.partial(parse_result, call.endpoint, response, where)
+        return functools.partial(self._parse, call.endpoint, response, where)
+
+    def _parse(
+        self, endpoint: Endpoint[Any], response: httpx.Response, where: Callable[[], str]
+    ) -> Any:
+        try:
+            return parse_result(endpoint, response, where)
+        except APIResponseValidationError as error:
+            raise self._shield(error) from None
 
     def _where(self, request: httpx.Request) -> str:
         return f"{request.method} {redact_url(request.url, self._secret_params, self._secrets)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import Mapping
 from typing import IO, Literal, TypeAlias, final
@@ -18,6 +19,7 @@ __all__ = [
     "NotGiven",
     "Query",
     "Security",
+    "StreamFormat",
     "Timeout",
     "Verify",
 ]
@@ -56,10 +58,14 @@ Verify: TypeAlias = bool | ssl.SSLContext
 
 BodyEncoding: TypeAlias = Literal["json", "form", "multipart", "binary"]
 
+StreamFormat: TypeAlias = Literal["sse", "jsonl", "json-seq", "binary"]
+"""How a streamed response body is framed: server-sent events, JSON lines or sequences, bytes."""
+
 Security: TypeAlias = tuple[tuple[str, ...], ...]
 """An OR of ANDs of security scheme names; `()` means no auth."""
 
-FileContent: TypeAlias = IO[bytes] | bytes
+FileContent: TypeAlias = IO[bytes] | bytes | os.PathLike[str]
+"""Upload content: bytes, an open binary file, or a path (streamed from disk, never read whole)."""
 FileTypes: TypeAlias = (
     FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 )
