@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,7 @@ from .config import ClientConfig
 from .write import Change, cache, compare, write_package
 
 if TYPE_CHECKING:
+    from .evolve.record import Evolution
     from .ir import Api
     from .load import LoadedSpec
     from .speed.lanes import Lanes
@@ -42,7 +43,16 @@ def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
 
 
 def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
-    """Every file of the package, formatted, in memory (nothing written).
+    """Every file of the package, formatted, in memory (nothing written); the surface record and
+    CHANGELOG.md continue the history found in the output folder (:mod:`.evolve`)."""
+    from .evolve import apply_history
+
+    generated = _fresh_files(config, lanes)
+    return replace(generated, files=apply_history(generated.files, config.output).files)
+
+
+def _fresh_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
+    """Every file of the package, as if generated for the first time: what the cache keeps.
 
     With helper processes (:mod:`.speed`: several cores) datamodel-code-generator, the longest
     stage, runs in one of its own, warmed up while this process starts and reads the spec; the
@@ -61,6 +71,7 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
 
 
 def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
+    from .evolve import initial_files
     from .format import Formatting
     from .load import load_spec
     from .models import helper
@@ -93,6 +104,7 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     formatted = formatting.result()
     files = {path: formatted.get(path, text) for path, text in files.items()}
     files[models_path(api)] = formatted[models_path(api)]
+    files.update(initial_files(api))  # the surface record; its history is added by the caller
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
 
 
@@ -106,6 +118,7 @@ def _validate(spec: LoadedSpec) -> None:
 class Outcome:
     changes: list[Change]
     warnings: tuple[str, ...]
+    evolution: Evolution | None = None  # the surface's changes since the last generation
 
 
 def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None = None) -> Outcome:
@@ -114,11 +127,14 @@ def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None =
     An unchanged spec through an unchanged generator comes from the output cache. ``lanes``:
     helper processes to share with other clients (by default the run starts its own).
     """
+    from .evolve import apply_history
+
     output = cache.lookup(config)
     if output is None:
-        generated = generate_files(config, lanes)
+        generated = _fresh_files(config, lanes)
         output = cache.CachedOutput(generated.files, generated.api.warnings)
         cache.store(config, generated.inputs, output)
         cache.prune_if_due()
+    applied = apply_history(output.files, config.output)  # reads the output folder: not cached
     write = compare if check else write_package
-    return Outcome(write(config.output, output.files), output.warnings)
+    return Outcome(write(config.output, applied.files), output.warnings, applied.evolution)
