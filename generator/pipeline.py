@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import ClientConfig
 from .write import Change, cache, compare, write_package
@@ -30,6 +30,12 @@ class Generated:
 def build_api(config: ClientConfig) -> Api:
     """Load, validate and normalize one client's spec."""
     return _build(config)[0]
+
+
+def build_api_and_document(config: ClientConfig) -> tuple[Api, dict[str, Any]]:
+    """:func:`build_api`, and the (overlaid) document it was built from."""
+    api, spec = _build(config)
+    return api, spec.document
 
 
 def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
@@ -104,7 +110,9 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     formatted = formatting.result()
     files = {path: formatted.get(path, text) for path, text in files.items()}
     files[models_path(api)] = formatted[models_path(api)]
-    files.update(initial_files(api))  # the surface record; its history is added by the caller
+    files.update(
+        initial_files(api, spec.document)
+    )  # the surface record; its history is added by the caller
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
 
 

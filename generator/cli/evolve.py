@@ -33,7 +33,7 @@ from ..evolve import (
     surface_of,
 )
 from ..names import visible
-from ..pipeline import build_api
+from ..pipeline import build_api_and_document
 from .common import user_errors
 
 __all__ = ["diff_command", "enforce_versions", "version_check_command"]
@@ -102,8 +102,9 @@ def diff_command(
 
 
 def _changes(old: ClientConfig, new: ClientConfig) -> tuple[list[Change], str]:
-    before = build_api(old)
-    return compare(surface_of(before), surface_of(build_api(new))), before.version
+    before, before_doc = build_api_and_document(old)
+    after, after_doc = build_api_and_document(new)
+    return compare(surface_of(before, before_doc), surface_of(after, after_doc)), before.version
 
 
 def _configured(name: str, pyproject: Path) -> ClientConfig:

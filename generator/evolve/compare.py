@@ -49,6 +49,9 @@ def compare(old: Surface, new: Surface) -> list[Change]:
     changes += _client(old, new)
     changes += _resources(old.get("resources", {}), new.get("resources", {}))
     changes += _models(old.get("models", {}), new.get("models", {}))
+    docs = old.get("spec_docs"), new.get("spec_docs")
+    if None not in docs and docs[0] != docs[1] and not changes:  # nothing else to show for it
+        changes.append(Change("fix", "spec", "spec", "documentation or examples changed"))
     return sorted(changes, key=lambda c: (c.group, _SEVERITY[c.kind], c.subject, c.detail))
 
 

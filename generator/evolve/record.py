@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,9 +99,9 @@ class Applied:
     evolution: Evolution | None  # None: nothing was generated in that folder before
 
 
-def initial_files(api: Api) -> dict[str, str]:
+def initial_files(api: Api, document: Mapping[str, Any] | None = None) -> dict[str, str]:
     """The record and changelog of a package generated with no history (a first version)."""
-    record = Record(api.version, surface_of(api))
+    record = Record(api.version, surface_of(api, document))
     return {
         SURFACE_FILE: record.text(),
         CHANGELOG_FILE: _TITLE + changelog_entry(api.version, None, []),

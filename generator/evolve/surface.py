@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ..ir import Api, Operation, Resource
@@ -32,8 +33,9 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WRAPPERS = ("Mapping[str, Any]", "NotGiven")
 
 
-def surface_of(api: Api) -> Surface:
-    """The public surface of the client generated from ``api``."""
+def surface_of(api: Api, document: Mapping[str, Any] | None = None) -> Surface:
+    """The public surface of the client generated from ``api``; with the spec ``document`` it
+    was built from, also a digest of the spec's prose (examples never reach the IR)."""
     requests: set[str] = set()
     responses: set[str] = set()
     models = set(api.model_names)
@@ -64,7 +66,27 @@ def surface_of(api: Api) -> Surface:
         "models": {
             name: _model(schemas[name], use[name]) for name in sorted(schemas) if name in use
         },
+        "spec_docs": None if document is None else _digest(*sorted(_prose(document, ""))),
     }
+
+
+_PROSE = frozenset(("description", "summary", "example", "examples", "externalDocs", "title"))
+
+
+def _prose(node: Any, pointer: str) -> list[str]:
+    """``pointer=value`` of every piece of documentation in a spec document."""
+    out: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            where = f"{pointer}/{key}"
+            if key in _PROSE and not isinstance(value, dict) or key in ("example", "examples"):
+                out.append(f"{where}={json.dumps(value, sort_keys=True, default=str)}")
+            else:
+                out += _prose(value, where)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            out += _prose(value, f"{pointer}/{index}")
+    return out
 
 
 def _walk(prefix: str, resources: tuple[Resource, ...]) -> list[tuple[str, Resource]]:
@@ -93,9 +115,12 @@ def _method(op: Operation) -> dict[str, Any]:
             args[field.name] = {"type": members(field.annotation), "required": required}
     elif op.body is not None:
         args["body"] = {"type": members(op.body.annotation), "required": op.body.required}
-    docs = [op.summary, op.description, *(p.description for p in op.parameters)]
+    # prose only: an argument added or removed without a description is no documentation change
+    described = [(p.name, p.description) for p in op.parameters if p.description]
     if op.body is not None:
-        docs += [op.body.description, *(f.description for f in op.body.fields)]
+        described += [(f.name, f.description) for f in op.body.fields if f.description]
+        described += [("", op.body.description)]
+    docs = [op.summary, op.description, *(f"{n}: {d}" for n, d in sorted(described))]
     return {
         "http": f"{op.http_method.upper()} {op.path}",
         "args": args,
