@@ -143,7 +143,7 @@ def _git(cwd: Path, *args: str) -> bytes:
         raise ClientgenError(f"cannot run git: {exc}") from None
     if result.returncode:
         message = result.stderr.decode("utf-8", "replace").strip()
-        raise ClientgenError(f"git {' '.join(args[:2])} failed: {message}")
+        raise ClientgenError(f"git {args[0]} failed: {message}")
     return result.stdout
 
 
