@@ -293,6 +293,12 @@ def _covered(member: str, others: set[str]) -> bool:
     """Whether every value of ``member`` is also a value of one of ``others``."""
     if member in others or "Any" in others:
         return True
+    if member.startswith("list[") and member.endswith("]"):  # lists, item by item
+        items = set(_items(member))
+        return any(
+            o.startswith("list[") and all(_covered(i, set(_items(o))) for i in items)
+            for o in others
+        )
     if member.startswith('"'):
         return "str" in others
     if member in ("true", "false", "True", "False"):
@@ -300,6 +306,10 @@ def _covered(member: str, others: set[str]) -> bool:
     if member.lstrip("-").isdigit():
         return "int" in others or "float" in others
     return member == "int" and "float" in others
+
+
+def _items(member: str) -> list[str]:
+    return [part.strip() for part in member[len("list[") : -1].split(" | ")]
 
 
 def _relation(old: list[str], new: list[str]) -> str:
@@ -324,12 +334,12 @@ def _request_type(old: list[str], new: list[str]) -> Found:
     if removed and relation in ("same", "narrower"):
         return "breaking", f"enum value removed: {', '.join(removed)}"
     if relation == "narrower":
-        return "breaking", f"type narrowed: {_type(old)} ➜ {_type(new)}"
+        return "breaking", f"type narrowed: {_difference(old, new)}"
     if relation == "other":
-        return "breaking", f"type changed: {_type(old)} ➜ {_type(new)}"
+        return "breaking", f"type changed: {_difference(old, new)}"
     if added and relation == "same" or added and set(new) - set(old) == set(added):
         return "feature", f"enum value added: {', '.join(added)}"
-    return "feature", f"type widened: {_type(old)} ➜ {_type(new)}"
+    return "feature", f"type widened: {_difference(old, new)}"
 
 
 def _response_type(old: list[str], new: list[str]) -> Found:
@@ -348,14 +358,31 @@ def _response_type(old: list[str], new: list[str]) -> Found:
             return "feature", f"enum value added (open enum): {', '.join(added)}"
         if added and set(new) - set(old) == set(added):
             return "breaking", f"enum value added to a closed enum: {', '.join(added)}"
-        return "breaking", f"type widened: {_type(old)} ➜ {_type(new)}"
+        return "breaking", f"type widened: {_difference(old, new)}"
     if relation == "narrower":
-        return "feature", f"type narrowed: {_type(old)} ➜ {_type(new)}"
-    return "breaking", f"type changed: {_type(old)} ➜ {_type(new)}"
+        return "feature", f"type narrowed: {_difference(old, new)}"
+    return "breaking", f"type changed: {_difference(old, new)}"
 
 
 def _type(members: list[str]) -> str:
     return _show(" | ".join(members) or "nothing", quote=False)
+
+
+def _difference(old: list[str], new: list[str]) -> str:
+    """``A | B ➜ A | C``, or only what was added and removed when that is too long to read."""
+    whole = f"{_type(old)} ➜ {_type(new)}"
+    if len(" | ".join(old)) + len(" | ".join(new)) <= 100:
+        return whole
+    where = ""
+    if len(old) == len(new) == 1 and old[0].startswith("list[") and new[0].startswith("list["):
+        old, new, where = _items(old[0]), _items(new[0]), "list items "
+    added = sorted(set(new) - set(old))
+    removed = sorted(set(old) - set(new))
+    parts = [
+        f"added {', '.join(added)}" if added else "",
+        f"removed {', '.join(removed)}" if removed else "",
+    ]
+    return where + "; ".join(p for p in parts if p)
 
 
 def _show(value: Any, quote: bool = True) -> str:
