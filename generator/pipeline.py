@@ -58,7 +58,7 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
 
 
 def _fresh_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
-    """Every file of the package, as if generated for the first time: what the cache keeps.
+    """Every file of the package, as if generated for the first time.
 
     With helper processes (:mod:`.speed`: several cores) datamodel-code-generator, the longest
     stage, runs in one of its own, warmed up while this process starts and reads the spec; the
@@ -110,9 +110,8 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     formatted = formatting.result()
     files = {path: formatted.get(path, text) for path, text in files.items()}
     files[models_path(api)] = formatted[models_path(api)]
-    files.update(
-        initial_files(api, spec.document)
-    )  # the surface record; its history is added by the caller
+    # the surface record and changelog of a first version; generate_files adds the history
+    files.update(initial_files(api, spec.document))
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
 
 
@@ -139,10 +138,12 @@ def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None =
 
     output = cache.lookup(config)
     if output is None:
-        generated = _fresh_files(config, lanes)
+        generated = generate_files(config, lanes)
         output = cache.CachedOutput(generated.files, generated.api.warnings)
         cache.store(config, generated.inputs, output)
         cache.prune_if_due()
-    applied = apply_history(output.files, config.output)  # reads the output folder: not cached
+    # The record's history comes from the output folder, not from the cache: it is made again
+    # (apply_history reads only the version and surface of the files it is given).
+    applied = apply_history(output.files, config.output)
     write = compare if check else write_package
     return Outcome(write(config.output, applied.files), output.warnings, applied.evolution)
