@@ -118,9 +118,10 @@ def _at_revision(current: ClientConfig, rev: str, into: Path) -> ClientConfig:
     """The client ``current`` as configured at ``rev``, its files extracted under ``into``."""
     pyproject = find_pyproject(Path.cwd())
     top = Path(_git(pyproject.parent, "rev-parse", "--show-toplevel").decode().strip())
-    folders = {p.resolve().parent for p in (pyproject, current.spec, *current.overlays)}
+    # pyproject.toml itself, and the folders of the spec and overlays (files they $ref included)
+    wanted = {pyproject.resolve(), *(p.resolve().parent for p in (current.spec, *current.overlays))}
     try:
-        relative = sorted({f.relative_to(top.resolve()).as_posix() for f in folders})
+        relative = sorted({f.relative_to(top.resolve()).as_posix() for f in wanted})
     except ValueError:
         raise ConfigError(f"the spec and overlays of {current.name} must be inside {top}") from None
     archive = into / "rev.tar"

@@ -250,9 +250,3 @@ def _ordered(versions: list[str]) -> list[str]:
         except InvalidVersion:
             other.append(text)
     return [t for _, t in sorted(valid, reverse=True)] + sorted(other)
-
-
-def surface_data(record_text: str) -> dict[str, Any] | None:
-    """Only the surface of a record's text (for tools that compare surfaces themselves)."""
-    record = read_record(record_text)
-    return None if record is None else record.surface
