@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import ClientConfig
 from .errors import Finding
 from .write import Change, cache, compare, write_package
 
 if TYPE_CHECKING:
+    from .evolve.record import Evolution
     from .ir import Api
     from .load import LoadedSpec
     from .speed.lanes import Lanes
@@ -30,6 +31,12 @@ class Generated:
 def build_api(config: ClientConfig) -> Api:
     """Load, validate and normalize one client's spec."""
     return _build(config)[0]
+
+
+def build_api_and_document(config: ClientConfig) -> tuple[Api, dict[str, Any]]:
+    """:func:`build_api`, and the (overlaid) document it was built from."""
+    api, spec = _build(config)
+    return api, spec.document
 
 
 def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
@@ -58,7 +65,16 @@ def _refuse_if_strict(config: ClientConfig, api: Api) -> None:
 
 
 def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
-    """Every file of the package, formatted, in memory (nothing written).
+    """Every file of the package, formatted, in memory (nothing written); the surface record and
+    CHANGELOG.md continue the history found in the output folder (:mod:`.evolve`)."""
+    from .evolve import apply_history
+
+    generated = _fresh_files(config, lanes)
+    return replace(generated, files=apply_history(generated.files, config.output).files)
+
+
+def _fresh_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
+    """Every file of the package, as if generated for the first time.
 
     With helper processes (:mod:`.speed`: several cores) datamodel-code-generator, the longest
     stage, runs in one of its own, warmed up while this process starts and reads the spec; the
@@ -77,6 +93,7 @@ def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generate
 
 
 def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
+    from .evolve import initial_files
     from .format import Formatting
     from .load import load_spec
     from .models import helper
@@ -111,6 +128,8 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     formatted = formatting.result()
     files = {path: formatted.get(path, text) for path, text in files.items()}
     files[models_path(api)] = formatted[models_path(api)]
+    # the surface record and changelog of a first version; generate_files adds the history
+    files.update(initial_files(api, spec.document))
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
 
 
@@ -126,6 +145,7 @@ def _validate(spec: LoadedSpec) -> tuple[Finding, ...]:
 class Outcome:
     changes: list[Change]
     warnings: tuple[Finding, ...]
+    evolution: Evolution | None = None  # the surface's changes since the last generation
 
 
 def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None = None) -> Outcome:
@@ -134,11 +154,16 @@ def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None =
     An unchanged spec through an unchanged generator comes from the output cache. ``lanes``:
     helper processes to share with other clients (by default the run starts its own).
     """
+    from .evolve import apply_history
+
     output = cache.lookup(config)
     if output is None:
         generated = generate_files(config, lanes)
         output = cache.CachedOutput(generated.files, generated.api.warnings)
         cache.store(config, generated.inputs, output)
         cache.prune_if_due()
+    # The record's history comes from the output folder, not from the cache: it is made again
+    # (apply_history reads only the version and surface of the files it is given).
+    applied = apply_history(output.files, config.output)
     write = compare if check else write_package
-    return Outcome(write(config.output, output.files), output.warnings)
+    return Outcome(write(config.output, applied.files), output.warnings, applied.evolution)

@@ -10,6 +10,7 @@ import click
 from ..pipeline import generate
 from ..speed.lanes import Lanes, helpers_for
 from .common import configs, report_findings, user_errors
+from .evolve import evolution_report
 
 
 @click.command("generate")
@@ -70,6 +71,8 @@ def generate_command(
             elif not check:
                 verb = f"{len(changes)} file(s) updated" if changes else "up to date"
                 click.echo(f"{config.name}: {config.output} {verb}")
+            if outcome.evolution is not None and outcome.evolution.changes:
+                click.echo(evolution_report(config.name, outcome.evolution), err=True, nl=False)
     if stale:
         click.echo("run `clientgen generate` to update", err=True)
         sys.exit(1)

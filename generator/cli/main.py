@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .evolve import diff_command, version_check_command
 from .generate import generate_command
 from .import_docs import import_docs_command
 from .package import build_command, publish_command
@@ -24,5 +25,7 @@ for command in (
     import_docs_command,
     build_command,
     publish_command,
+    diff_command,
+    version_check_command,
 ):
     main.add_command(command)

@@ -19,6 +19,7 @@ import click
 from ..config import ClientConfig, find_pyproject, load_project
 from ..errors import ClientgenError
 from .common import user_errors
+from .evolve import enforce_versions
 
 __all__ = ["build_command", "publish_command"]
 
@@ -38,10 +39,12 @@ def _selected(names: Sequence[str]) -> tuple[list[ClientConfig], Path]:
     return configs, pyproject
 
 
-def _build(names: Sequence[str], dist: Path | None) -> list[Path]:
+def _build(names: Sequence[str], dist: Path | None, allow_version: bool) -> list[Path]:
     from ..package import build_clients
 
     configs, pyproject = _selected(names)
+    if not allow_version:
+        enforce_versions(configs)  # before anything is built, let alone uploaded
     out = dist if dist is not None else pyproject.parent / "dist"
     return build_clients(configs, out, log=lambda line: click.echo(line, err=True))
 
@@ -52,19 +55,26 @@ _DIST = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for the built files (default: dist/ beside pyproject.toml).",
 )
+_ALLOW_VERSION = click.option(
+    "--allow-version",
+    is_flag=True,
+    help="Go ahead even when a version does not follow semver for the changes in the client's "
+    "surface since its last version.",
+)
 
 
 @click.command("build")
 @_NAMES
 @_DIST
-def build_command(names: tuple[str, ...], dist: Path | None) -> None:
+@_ALLOW_VERSION
+def build_command(names: tuple[str, ...], dist: Path | None, allow_version: bool) -> None:
     """Build an sdist and a wheel of each generated client (all configured clients by default).
 
     Builds are reproducible: the same generated tree always gives byte-identical files
     (timestamps come from SOURCE_DATE_EPOCH, 1980-01-01 when unset).
     """
     with user_errors():
-        for path in _build(names, dist):
+        for path in _build(names, dist, allow_version):
             click.echo(str(path))
 
 
@@ -85,12 +95,14 @@ def build_command(names: tuple[str, ...], dist: Path | None) -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Build and check, list what would be uploaded, upload nothing."
 )
+@_ALLOW_VERSION
 def publish_command(
     names: tuple[str, ...],
     repository_url: str,
     index_url: str | None,
     dist: Path | None,
     dry_run: bool,
+    allow_version: bool,
 ) -> None:
     """Build the clients (all configured ones by default) and upload them with twine.
 
@@ -100,7 +112,7 @@ def publish_command(
     from ..package import publish
 
     with user_errors():
-        files = _build(names, dist)
+        files = _build(names, dist, allow_version)
         artifacts = publish(
             files,
             repository_url,

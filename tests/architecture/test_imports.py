@@ -16,7 +16,17 @@ import pytest
 GENERATOR = Path(__file__).resolve().parents[2] / "generator"
 
 #: The stages in the order data flows through them.
-STAGES = ("load", "validate", "normalize", "models", "render", "format", "write", "package")
+STAGES = (
+    "load",
+    "validate",
+    "normalize",
+    "models",
+    "render",
+    "format",
+    "write",
+    "evolve",
+    "package",
+)
 #: What every stage shares, at the top of generator/.
 VOCABULARY = ("ir", "names", "errors", "config", "storage")
 

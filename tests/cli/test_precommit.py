@@ -105,3 +105,48 @@ def test_check_hook_passes_when_fresh_and_fails_when_stale(
     _git(repo, "add", "-A")
     again = _pre_commit(repo, home, "run", "--all-files")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_version_check_hook_fails_until_the_version_follows_the_change(
+    project: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    _, hooks, rev = project
+    repo = tmp_path / "versioned"
+    (repo / "specs").mkdir(parents=True)
+    for name in ("ziet.yaml", "ziet.overlay.yaml"):
+        shutil.copy(ROOT / "specs" / name, repo / "specs" / name)
+    (repo / "pyproject.toml").write_text(PYPROJECT)
+    _git(repo, "init", "-q")
+
+    def generate() -> None:  # this checkout's clientgen, whichever one the venv has installed
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        subprocess.run(
+            [sys.executable, "-m", "generator", "generate"],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+
+    generate()
+    home = tmp_path / "pre-commit-home"
+    _config(repo, hooks, rev, "clientgen-version-check")
+    assert _pre_commit(repo, home, "run", "--all-files").returncode == 0
+
+    # auth changed (breaking; before 1.0 that needs a minor bump), released as a patch: refused
+    spec = repo / "specs" / "ziet.yaml"
+    text = spec.read_text()
+    assert "      name: Authorization\n" in text
+    spec.write_text(text.replace("      name: Authorization\n", "      name: X-Api-Key\n"))
+    (repo / "pyproject.toml").write_text(PYPROJECT.replace('"0.1.0"', '"0.1.1"'))
+    generate()
+    _git(repo, "add", "-A")
+    refused = _pre_commit(repo, home, "run", "--all-files")
+    assert refused.returncode == 1
+    assert "breaking" in refused.stdout and "0.2.0" in refused.stdout
+
+    (repo / "pyproject.toml").write_text(PYPROJECT.replace('"0.1.0"', '"0.2.0"'))
+    generate()
+    _git(repo, "add", "-A")
+    fine = _pre_commit(repo, home, "run", "--all-files")
+    assert fine.returncode == 0, fine.stdout + fine.stderr
