@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from .errors import Finding
 
-ParamLocation = Literal["path", "query", "header", "cookie"]
+ParamLocation = Literal["path", "query", "querystring", "header", "cookie"]
 BodyEncoding = Literal["json", "form", "multipart", "binary"]
 SchemeKind = Literal["api_key", "bearer", "basic", "oauth2", "mutual_tls"]
 

@@ -150,6 +150,22 @@ def snake(text: str, *, fallback: str = "value") -> str:
     return name
 
 
+#: What a resource class already has: a method named so would replace it.
+_RESOURCE_MEMBERS = frozenset({"self", "cls", "with_raw_response", "with_options"})
+
+
+def method(text: str, *, fallback: str = "call") -> str:
+    """A resource method's name for ``text``: snake_case, not a keyword, not a member the
+    resource class needs. Unlike :func:`snake`, names pydantic's models reserve are fine here
+    (``client.files.copy()``, ``client.items.json()``): a resource is not a model."""
+    name = _clip("_".join(words(text))) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESOURCE_MEMBERS:
+        name += "_"
+    return name
+
+
 def pascal(text: str, *, fallback: str = "Model") -> str:
     """A valid PascalCase class name for ``text``."""
     name = _clip("".join(w[:1].upper() + w[1:] for w in words(text))) or fallback

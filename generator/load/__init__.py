@@ -56,7 +56,7 @@ MAX_ALIAS_NODES = 100_000
 #: How many YAML aliases a file may use at all.
 MAX_ALIASES = 10_000
 #: How many other files ``$ref``s may pull in.
-MAX_REF_FILES = 256
+MAX_REF_FILES = 2048
 
 # Tests call these two directly, by the names they had when this package was one module.
 _new_parser = new_parser

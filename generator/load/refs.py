@@ -65,6 +65,9 @@ _SCHEMA_MAPS = frozenset(
     ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 )
 _COMPONENT_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: Where bundled content maps go (``content: {$ref: ...}``, which no OpenAPI version allows but
+#: published specs use): an extension, so the document stays valid.
+_CONTENT_MAPS = "x-clientgen-content-maps"
 
 
 @dataclass
@@ -113,8 +116,8 @@ def _scan(root: Any, parts: Parts, source: _Source, source_parts: Parts) -> Iter
             continue
         if not isinstance(node, dict):
             continue
-        if role == _OBJECT or role == _EXAMPLE:
-            ref = node.get("$ref")
+        if role in (_OBJECT, _EXAMPLE) or (role == _NAMES and here[-1:] == ("content",)):
+            ref = node.get("$ref")  # in a content map: the whole map by reference (Lob's)
             if isinstance(ref, str):
                 yield _Site(here, node, "$ref", source, source_parts + here[base:])
             mapping = node.get("mapping") if here and here[-1] == "discriminator" else None
@@ -269,6 +272,8 @@ class _Bundler:
         if site.key != "$ref":
             return "schemas"  # a discriminator mapping value
         here = site.parts
+        if here[-1:] == ("content",):  # a content map by reference: not a component of 3.x
+            return _CONTENT_MAPS
         if len(here) >= 2 and here[-2] in _SCHEMA_MAPS:
             return "schemas"
         if here and isinstance(here[-1], str) and here[-1] in _KIND_BY_KEY:

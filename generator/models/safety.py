@@ -212,6 +212,14 @@ def _check_declarations(source: str) -> None:
             f"datamodel-code-generator wrote invalid Python ({exc.msg}, line {exc.lineno}); "
             "this is a clientgen bug"
         ) from exc
+    # dmcg compiles a pattern that needs Python's regex engine (look-arounds): re.compile on a
+    # string literal, imported by name from re
+    compiles_patterns = any(
+        isinstance(s, ast.ImportFrom)
+        and s.module == "re"
+        and [(a.name, a.asname) for a in s.names] == [("compile", None)]
+        for s in tree.body
+    )
     for statement in tree.body:
         _check_statement(statement, _MODULE_STATEMENTS)
         if isinstance(statement, ast.ClassDef):
@@ -227,7 +235,9 @@ def _check_declarations(source: str) -> None:
             )
         ):
             _refuse(node, "an import of an unexpected module")
-        elif isinstance(node, ast.Call) and not _allowed_call(node.func):
+        elif isinstance(node, ast.Call) and not (
+            _allowed_call(node.func) or (compiles_patterns and _pattern_compile(node))
+        ):
             _refuse(node, "a call")
         elif isinstance(node, (ast.JoinedStr, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
             _refuse(node, "an expression")
@@ -259,6 +269,18 @@ def _allowed_call(func: ast.expr) -> bool:
         isinstance(func, ast.Attribute)
         and func.attr in _METHOD_CALLS
         and isinstance(func.value, ast.Name)
+    )
+
+
+def _pattern_compile(call: ast.Call) -> bool:
+    """``compile("<pattern>")``: one string literal, nothing else."""
+    return (
+        isinstance(call.func, ast.Name)
+        and call.func.id == "compile"
+        and not call.keywords
+        and len(call.args) == 1
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
     )
 
 

@@ -14,7 +14,7 @@ from .refs import RefResolver
 from .schemas import SchemaNormalizer
 from .security import requirements
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 _ENCODINGS: tuple[tuple[str, BodyEncoding], ...] = (
     ("application/json", "json"),
     ("application/x-www-form-urlencoded", "form"),
@@ -56,11 +56,9 @@ class OperationBuilder:
         self._arguments = arguments if arguments is not None else names.Scope()
         self._env_prefix = env_prefix
         self._root = _Node("")
-        self._tag_descriptions = {
-            str(t.get("name")): str(t.get("description") or "")
-            for t in resolver.document.get("tags") or []
-            if isinstance(t, dict)
-        }
+        tags = [t for t in resolver.document.get("tags") or [] if isinstance(t, dict)]
+        self._tag_descriptions = {str(t.get("name")): str(t.get("description") or "") for t in tags}
+        self._tag_parents = _tag_parents(tags)
         self.warnings: list[str] = []
         self.security_warnings: list[str] = []  # requirement alternatives the client cannot apply
         self._operation_ids: set[str] = set()
@@ -74,10 +72,8 @@ class OperationBuilder:
             item = self._resolver.deref(item, pointer)
             if not isinstance(item, dict):
                 continue
-            for method in HTTP_METHODS:
-                operation = item.get(method)
-                if isinstance(operation, dict):
-                    self._add(path, method, item, operation, global_security, f"{pointer}/{method}")
+            for method, operation, where in _operations_of(item, pointer):
+                self._add(path, method, item, operation, global_security, where)
         client_names = names.Scope(
             [
                 "with_raw_response",
@@ -142,7 +138,7 @@ class OperationBuilder:
             Operation(
                 method_name=_method_name(op, operation_id, node.key),
                 operation_id=operation_id,
-                http_method=method.upper(),
+                http_method=method.upper() if method in HTTP_METHODS else method,
                 path=path,
                 summary=str(op.get("summary") or ""),
                 description=str(op.get("description") or ""),
@@ -164,7 +160,10 @@ class OperationBuilder:
     def _resource_node(self, op: Mapping[str, Any], path: str) -> _Node:
         tags = op.get("tags")
         if isinstance(tags, list) and tags and isinstance(tags[0], str) and tags[0].strip():
-            parts = [p for p in tags[0].split(".") if p.strip()] or [tags[0]]
+            if tags[0] in self._tag_parents:  # 3.2: the tag's parents are the outer resources
+                parts = self._tag_parents[tags[0]]
+            else:
+                parts = [p for p in tags[0].split(".") if p.strip()] or [tags[0]]
             description = self._tag_descriptions.get(tags[0], "")
         else:
             segments = [s for s in path.split("/") if s and not s.startswith("{")]
@@ -211,12 +210,19 @@ class OperationBuilder:
 
     def _parameter(self, param: dict[str, Any], where: str, scope: names.Scope) -> Parameter:
         location = param["in"]
-        if location not in ("path", "query", "header", "cookie"):
+        if location not in ("path", "query", "querystring", "header", "cookie"):
             raise SpecError(self._file, where + "/in", f"unknown parameter location {location!r}")
         json_name = str(param["name"])
         schema = param.get("schema")
-        if schema is None and isinstance(param.get("content"), dict) and param["content"]:
-            schema = next(iter(param["content"].values())).get("schema")
+        content = param.get("content")
+        if schema is None and isinstance(content, dict) and content:
+            media_type, media = next(iter(content.items()))
+            schema = media.get("schema") if isinstance(media, dict) else None
+            if location == "querystring" and not _is_form(media_type):
+                self.warnings.append(
+                    f"{where}: a querystring parameter encoded as {media_type!r} is sent "
+                    "form-encoded (its fields as the query's keys)"
+                )
         normalized = self._schemas.normalize(
             schema or {}, names.pascal(json_name), where + "/schema"
         )
@@ -268,7 +274,7 @@ class OperationBuilder:
             return None
         where = pointer + "/requestBody"
         request_body = self._resolver.deref(raw, where)
-        content = request_body.get("content") if isinstance(request_body, dict) else None
+        content = self._content(request_body, where)
         if not isinstance(content, dict) or not content:
             return None
         media_type, encoding = _pick_media_type(content)
@@ -314,6 +320,12 @@ class OperationBuilder:
             description=description,
         )
 
+    def _content(self, owner: Any, where: str) -> Any:
+        """The content map of a request body or response, through a ``$ref`` to the whole map
+        (not allowed by OpenAPI, published all the same)."""
+        content = owner.get("content") if isinstance(owner, dict) else None
+        return self._resolver.deref(content, where + "/content")
+
     def _media(self, raw: Any, where: str) -> dict[str, Any]:
         """A Media Type Object, through a ``$ref`` (3.2's ``components/mediaTypes``)."""
         media = self._resolver.deref(raw, where)
@@ -328,7 +340,7 @@ class OperationBuilder:
         for status, raw in (responses if isinstance(responses, dict) else {}).items():
             where = f"{pointer}/responses/{status}"
             response = self._resolver.deref(raw, where)
-            content = response.get("content") if isinstance(response, dict) else None
+            content = self._content(response, where)
             schema: dict[str, Any] | None = None
             if isinstance(content, dict) and content:
                 json_type = next((m for m in content if _is_json(m)), None)
@@ -408,11 +420,48 @@ def _renamed(op: Operation, name: str) -> Operation:
     return replace(op, method_name=name)
 
 
+def _operations_of(item: Mapping[str, Any], pointer: str) -> list[tuple[str, Any, str]]:
+    """``(method, operation, pointer)`` of each operation of a path item: the fixed methods
+    (3.2 adds ``query``), then 3.2's ``additionalOperations`` (any other method, e.g. ``COPY``)."""
+    found = [
+        (method, item[method], f"{pointer}/{method}")
+        for method in HTTP_METHODS
+        if isinstance(item.get(method), dict)
+    ]
+    extra = item.get("additionalOperations")
+    for method, operation in (extra if isinstance(extra, dict) else {}).items():
+        if isinstance(operation, dict) and _TOKEN.fullmatch(str(method)):
+            found.append(
+                (str(method), operation, f"{pointer}/additionalOperations/{_escape(method)}")
+            )
+    return found
+
+
+def _tag_parents(tags: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Each nested tag (3.2 ``parent``) ➜ the tag names from the outermost down to it; a cycle
+    or an unknown parent ends the chain there."""
+    parents = {str(t.get("name")): t.get("parent") for t in tags}
+    chains: dict[str, list[str]] = {}
+    for name, parent in parents.items():
+        if not isinstance(parent, str):
+            continue
+        chain = [name]
+        while isinstance(parent, str) and parent in parents and parent not in chain:
+            chain.insert(0, parent)
+            parent = parents[parent]
+        chains[name] = chain
+    return chains
+
+
+#: An HTTP method name (RFC 9110 token): what ``additionalOperations`` may name.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
 def _method_name(op: Mapping[str, Any], operation_id: str, resource_key: str) -> str:
     """``function_run_start`` under ``functions`` ➜ ``run_start`` (no repeated resource words)."""
     override = op.get("x-clientgen-name")
     if isinstance(override, str) and override.strip():
-        return names.snake(override, fallback="call")
+        return names.method(override)
     tokens = names.words(operation_id)
     resource_words = {w for w in names.words(resource_key)} | {
         names.singular(w) for w in names.words(resource_key)
@@ -420,7 +469,7 @@ def _method_name(op: Mapping[str, Any], operation_id: str, resource_key: str) ->
     kept = [
         t for t in tokens if t not in resource_words and names.singular(t) not in resource_words
     ]
-    return names.snake("_".join(kept or tokens), fallback="call")
+    return names.method("_".join(kept or tokens))
 
 
 def _pick_media_type(content: Mapping[str, Any]) -> tuple[str, BodyEncoding]:
@@ -432,6 +481,10 @@ def _pick_media_type(content: Mapping[str, Any]) -> tuple[str, BodyEncoding]:
         if _is_json(media_type):
             return media_type, "json"
     return next(iter(content)), "binary"
+
+
+def _is_form(media_type: str) -> bool:
+    return media_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
 def _is_json(media_type: str) -> bool:

@@ -121,7 +121,9 @@ def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]
     imports.append("from .._base_client import RequestOptions")
     imports.append("from .._endpoint import Endpoint")
     helpers = [
-        h for h in ("build_body", "credential", "require") if any(f"{h}(" in t for t in texts)
+        h
+        for h in ("build_body", "credential", "query_string", "require")
+        if any(f"{h}(" in t for t in texts)
     ]
     if helpers:
         imports.append(f"from .._payload import {', '.join(helpers)}")

@@ -133,7 +133,12 @@ def _request_args(api: Api, op: Operation) -> tuple[tuple[str, str], ...]:
         ("cookie", "cookies"),
     ):
         params = [p for p in op.parameters if p.location == location]
-        if params:
+        whole = [p for p in op.parameters if p.location == "querystring" and location == "query"]
+        if whole:  # 3.2: one object is the whole query string; named query parameters join it
+            spread = ", ".join(f"**query_string({_value(api, p)})" for p in whole)
+            named = _mapping(api, params)[1:-1]
+            args.append((keyword, "{" + spread + (", " + named if named else "") + "}"))
+        elif params:
             args.append((keyword, _mapping(api, params)))
     if op.body is not None and op.body.fields and op.body.model:
         values = "{" + ", ".join(f"{literal(f.json_name)}: {f.name}" for f in op.body.fields) + "}"

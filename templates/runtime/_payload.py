@@ -23,7 +23,7 @@ class _HasCredentials(Protocol):
     def _env_vars(self) -> Mapping[str, str]: ...
 
 
-__all__ = ["build_body", "client_param", "credential", "require", "server_url"]
+__all__ = ["build_body", "client_param", "credential", "query_string", "require", "server_url"]
 
 M = TypeVar("M", bound="BaseModel")
 V = TypeVar("V")
@@ -37,6 +37,18 @@ def build_body(model: type[M], values: Mapping[str, object]) -> M:
     """
     given: dict[str, Any] = {k: v for k, v in values.items() if not isinstance(v, NotGiven)}
     return model.model_validate(given)
+
+
+def query_string(value: object) -> Mapping[str, object]:
+    """The pairs of an OpenAPI 3.2 `in: querystring` parameter (form-encoded): the whole query
+    string is this one object, so its fields are the query's keys. Unset: no pairs."""
+    if value is None or isinstance(value, NotGiven):
+        return {}
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        dumped = dump(mode="json", by_alias=True, exclude_unset=True)
+        return dumped if isinstance(dumped, dict) else {}
+    return value if isinstance(value, Mapping) else {}
 
 
 def client_param(value: V | None, name: str, env: str) -> V | str | None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+import sys
+import types
 from pathlib import Path
+from typing import Any
 
 import black
 import pytest
 
 from generator.models import dmcg as models
+from generator.errors import ClientgenError
 from generator.models import safety
 
 
@@ -120,3 +124,48 @@ def test_the_users_pyproject_does_not_change_the_models(
     # the long field stays on one line of at most 100 characters, as black writes it
     line = next(line for line in outputs[0].splitlines() if "same_site" in line)
     assert len(line) <= 100 and line.rstrip().endswith(("]", ")", "None"))
+
+
+def test_a_pattern_with_look_arounds_is_compiled_and_allowed() -> None:
+    """dmcg hands a pattern pydantic's regex engine cannot run (a look-ahead) to ``re.compile``;
+    that one call, on a string literal imported from ``re``, is a declaration too (Polar's
+    published spec has such patterns)."""
+    schemas = {
+        "Amount": {"type": "string", "pattern": "^(?!^[-+.]*$)[+-]?0*\\d{0,5}$"},
+        "Price": {
+            "type": "object",
+            "properties": {"amount": {"$ref": "#/components/schemas/Amount"}},
+        },
+    }
+    source = models.models_source(schemas)
+    assert "from re import compile" in source and "compile(" in source
+    module = types.ModuleType("lookaround_models")
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(source, "models.py", "exec"), module.__dict__)  # it imports and builds
+        price: Any = module.Price
+        assert price.model_validate({"amount": "12"}).amount == "12"
+        with pytest.raises(ValueError, match="pattern"):
+            price.model_validate({"amount": "--"})
+    finally:
+        del sys.modules[module.__name__]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'X = compile("^a$", "x", "exec")\n',  # not re.compile's one argument
+        "X = compile(PATTERN)\n",  # not a literal
+    ],
+)
+def test_any_other_compile_call_is_refused(body: str) -> None:
+    source = '"""m"""\n\nfrom __future__ import annotations\n\nfrom re import compile\n\n' + body
+    with pytest.raises(ClientgenError, match="a call"):
+        safety.check_declarations_once(source)
+
+
+def test_compile_without_the_import_from_re_is_refused() -> None:
+    """Without ``from re import compile`` the name is the builtin, which compiles Python code."""
+    source = '"""m"""\n\nfrom __future__ import annotations\n\nX = compile("^a$")\n'
+    with pytest.raises(ClientgenError, match="a call"):
+        safety.check_declarations_once(source)

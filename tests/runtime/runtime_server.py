@@ -203,6 +203,12 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
+        def __getattr__(self, name: str) -> Callable[[], None]:
+            """Any other method (QUERY, COPY, ...) is answered the same way."""
+            if name.startswith("do_"):
+                return self._handle
+            raise AttributeError(name)
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 
