@@ -222,8 +222,10 @@ class SchemaNormalizer(UnionResolution):
             out = self._norm_unguarded(schema, hint, pointer, depth)
         except _UNREADABLE as exc:
             return self._degrade(pointer, exc)
-        if "default" in out and not shapes.fits(out["default"], out):
-            del out["default"]  # the validator's finding says so; the server keeps its own
+        if "default" in out and not (
+            shapes.fits(out["default"], out) and not shapes.models_in_default(out)
+        ):
+            del out["default"]  # the server keeps its own; the client sends nothing for it
         return out
 
     def _norm_unguarded(self, schema: Any, hint: str, pointer: str, depth: int) -> dict[str, Any]:

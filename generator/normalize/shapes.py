@@ -236,3 +236,22 @@ def fits(value: Any, schema: Mapping[str, Any]) -> bool:
     if isinstance(value, bool) and kind != "boolean":
         return False
     return isinstance(value, expected)
+
+
+def models_in_default(schema: Mapping[str, Any]) -> bool:
+    """Whether the default holds objects where the schema has models (``default: [{...}]`` on a
+    list of models): pydantic keeps a default as written, so the field would hold a dict where
+    its type says a model (mypy rejects it). Such defaults are the server's business."""
+    return _holds_object(schema.get("default")) and _refers(schema)
+
+
+def _holds_object(value: Any) -> bool:
+    if isinstance(value, dict):
+        return True
+    return isinstance(value, list) and any(_holds_object(v) for v in value)
+
+
+def _refers(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        return "$ref" in schema or any(_refers(v) for k, v in schema.items() if k != "default")
+    return isinstance(schema, list) and any(_refers(v) for v in schema)
