@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from .write import Change, cache, compare, write_package
 
 if TYPE_CHECKING:
     from .evolve.record import Evolution
-    from .ir import Api
+    from .ir import Api, Resource
     from .load import LoadedSpec
     from .speed.lanes import Lanes
 
@@ -64,16 +65,26 @@ def _refuse_if_strict(config: ClientConfig, api: Api) -> None:
         raise_errors(list(api.warnings))
 
 
-def generate_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
+def _silent(stage: str) -> None:
+    """No progress report (the default)."""
+
+
+#: Told each stage as it starts (``modelling 2,275 schemas``), for a progress line on stderr.
+Progress = Callable[[str], None]
+
+
+def generate_files(
+    config: ClientConfig, lanes: Lanes | None = None, *, progress: Progress = _silent
+) -> Generated:
     """Every file of the package, formatted, in memory (nothing written); the surface record and
     CHANGELOG.md continue the history found in the output folder (:mod:`.evolve`)."""
     from .evolve import apply_history
 
-    generated = _fresh_files(config, lanes)
+    generated = _fresh_files(config, lanes, progress)
     return replace(generated, files=apply_history(generated.files, config.output).files)
 
 
-def _fresh_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
+def _fresh_files(config: ClientConfig, lanes: Lanes | None, progress: Progress) -> Generated:
     """Every file of the package, as if generated for the first time.
 
     With helper processes (:mod:`.speed`: several cores) datamodel-code-generator, the longest
@@ -88,11 +99,11 @@ def _fresh_files(config: ClientConfig, lanes: Lanes | None = None) -> Generated:
         from .speed.lanes import Lanes, helpers_for
 
         with Lanes(helpers_for()) as own:
-            return _generate_files(config, own)
-    return _generate_files(config, lanes)
+            return _generate_files(config, own, progress)
+    return _generate_files(config, lanes, progress)
 
 
-def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
+def _generate_files(config: ClientConfig, lanes: Lanes, progress: Progress) -> Generated:
     from .evolve import initial_files
     from .format import Formatting
     from .load import load_spec
@@ -100,6 +111,7 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     from .models.dmcg import models_source
     from .speed.schedule import Check, import_shared
 
+    progress("reading the spec")
     spec = load_spec(config.spec, config.overlays)
     if lanes.parallel:
         import_shared()
@@ -111,10 +123,15 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
         from .normalize import normalize
         from .render import models_path, render_package, runtime_files
 
+        progress("validating and normalizing")
         api = normalize(spec, config)
         if config.strict:  # before anything is modelled, formatted or cached
             _refuse_if_strict(config, _with_findings(api, validation.result()))
         modelled = models_lane.submit(models_source, api.model_schemas)  # the longest stage
+        operations = sum(len(r.operations) for r in _all_resources(api.resources))
+        progress(
+            f"modelling {len(api.model_schemas):,} schemas; rendering {operations:,} operations"
+        )
         validation.start()  # here, now that the models are under way, when no helper is free
         files = render_package(api, None)
     # The runtime ships black-formatted (a test checks it): formatting it again changes nothing.
@@ -124,6 +141,7 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     with validation.first():
         models = modelled.result()
     api = _with_findings(api, validation.result())
+    progress(f"formatting {len(files):,} files")
     formatting.add({models_path(api): models})
     formatted = formatting.result()
     files = {path: formatted.get(path, text) for path, text in files.items()}
@@ -131,6 +149,12 @@ def _generate_files(config: ClientConfig, lanes: Lanes) -> Generated:
     # the surface record and changelog of a first version; generate_files adds the history
     files.update(initial_files(api, spec.document))
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
+
+
+def _all_resources(resources: tuple[Resource, ...]) -> Iterator[Resource]:
+    for resource in resources:
+        yield resource
+        yield from _all_resources(resource.children)
 
 
 def _validate(spec: LoadedSpec) -> tuple[Finding, ...]:
@@ -148,7 +172,13 @@ class Outcome:
     evolution: Evolution | None = None  # the surface's changes since the last generation
 
 
-def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None = None) -> Outcome:
+def generate(
+    config: ClientConfig,
+    *,
+    check: bool = False,
+    lanes: Lanes | None = None,
+    progress: Progress = _silent,
+) -> Outcome:
     """Generate one client; with ``check``, only report what would change.
 
     An unchanged spec through an unchanged generator comes from the output cache. ``lanes``:
@@ -158,7 +188,7 @@ def generate(config: ClientConfig, *, check: bool = False, lanes: Lanes | None =
 
     output = cache.lookup(config)
     if output is None:
-        generated = generate_files(config, lanes)
+        generated = generate_files(config, lanes, progress=progress)
         output = cache.CachedOutput(generated.files, generated.api.warnings)
         cache.store(config, generated.inputs, output)
         cache.prune_if_due()

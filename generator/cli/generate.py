@@ -10,6 +10,7 @@ import click
 from ..pipeline import generate
 from ..speed.lanes import Lanes, helpers_for
 from .common import configs, report_findings, user_errors
+from .progress import Progress
 from .evolve import evolution_report
 
 
@@ -39,6 +40,12 @@ from .evolve import evolution_report
     "--strict", is_flag=True, help="Every finding about the spec is an error, not a warning."
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show the stages of a client that takes more than a few seconds "
+    "(default: when stderr is a terminal).",
+)
 def generate_command(
     spec: Path | None,
     output: Path | None,
@@ -50,13 +57,15 @@ def generate_command(
     check: bool,
     strict: bool,
     verbose: bool,
+    progress: bool | None,
 ) -> None:
     """Generate one client from SPEC, or every client in [tool.clientgen]."""
 
     stale = False
     with user_errors(), Lanes(helpers_for()) as lanes:
         for config in configs(spec, output, package, env_prefix, version, overlays, only, strict):
-            outcome = generate(config, check=check, lanes=lanes)
+            with Progress(config.name, progress) as report:
+                outcome = generate(config, check=check, lanes=lanes, progress=report)
             changes = outcome.changes
             report_findings(outcome.warnings, verbose)
             if check and changes:
