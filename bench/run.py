@@ -912,8 +912,22 @@ def write_report(path: Path, args: argparse.Namespace, command: str, started: st
                      + f" | {fmt_s(t['wall'])} | {t['rss_mb']:.0f} | {t['python lines']} ({t['models lines']}) |")
         L.append("")
     text = "\n".join(L)
-    path.write_text(text + "\n", encoding="utf-8")
+    kept = large_section(path)  # bench/large.py's section, from its own run: kept as it is
+    path.write_text(text + "\n" + (f"\n{kept}\n" if kept else ""), encoding="utf-8")
     return text
+
+
+LARGE_BEGIN, LARGE_END = "<!-- bench/large.py: begin -->", "<!-- bench/large.py: end -->"
+
+
+def large_section(path: Path) -> str:
+    """The section bench/large.py wrote into RESULTS.md, markers included, or ''."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    start, end = text.find(LARGE_BEGIN), text.find(LARGE_END)
+    return text[start : end + len(LARGE_END)] if 0 <= start < end else ""
 
 
 # ----------------------------------------------------------------------------- main
