@@ -38,7 +38,6 @@ from ._encoding import (
     encode_body,
     encode_cookies,
     encode_headers,
-    encode_query,
     is_model,
     render_path,
     set_headers,
@@ -54,6 +53,7 @@ from ._exceptions import (
 )
 from ._logging import logger, protect_httpx_logs, redact_request, redact_url
 from ._oauth2 import TokenCache, read_token
+from ._query import encode_pairs, encode_query
 from ._response import parse_result, status_error
 from ._retry import (
     IDEMPOTENT_METHODS,
@@ -102,6 +102,7 @@ class Call:
     method: str
     url: str
     query: list[tuple[str, str]]
+    """Percent-encoded (name, value) pairs, as they go on the wire (see `_query`)."""
     headers: HeaderMap
     cookies: dict[str, object]
     body: BodyParts
@@ -281,7 +282,7 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
     ) -> Call:
         options = options or RequestOptions()
         schemes = self._schemes_for(endpoint)
-        pairs = encode_query(query)
+        pairs = encode_query(query, endpoint.query_styles)
         if options.extra_query:
             extra = encode_query(options.extra_query)
             pairs = [pair for pair in pairs if pair[0] not in dict(extra)] + extra
@@ -359,11 +360,13 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
             cookie = encode_cookies({**call.cookies, **auth.cookies})
             if cookie and "cookie" not in headers:
                 headers["cookie"] = ("Cookie", cookie)
-        query = call.query + auth.query
+        url = call.url
+        query = call.query + encode_pairs(auth.query) if auth.query else call.query
+        if query:  # written here, not by httpx: OpenAPI's delimiters must stay as they are
+            url += ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in query)
         return self._http.build_request(
             call.method,
-            call.url,
-            params=tuple(query) if query else None,  # None: httpx skips re-parsing the URL
+            url,
             headers=list(headers.values()),
             timeout=call.timeout,
             **call.body,

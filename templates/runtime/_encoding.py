@@ -40,7 +40,6 @@ __all__ = [
     "encode_body",
     "encode_cookies",
     "encode_headers",
-    "encode_query",
     "is_model",
     "render_path",
     "set_headers",
@@ -108,29 +107,6 @@ def _path_value(name: str, params: Mapping[str, object]) -> str:
     if value in (".", ".."):
         return value.replace(".", "%2E")
     return quote(value, safe="")
-
-
-def encode_query(query: Mapping[str, object] | None) -> list[tuple[str, str]]:
-    """Query pairs: unset values dropped, sequences as repeated keys, objects as `key[field]`."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in (query or {}).items():
-        _add_query(pairs, key, value)
-    return pairs
-
-
-def _add_query(pairs: list[tuple[str, str]], key: str, value: object) -> None:
-    if value is None or isinstance(value, NotGiven):
-        return
-    if is_model(value):
-        value = to_jsonable(value)
-    if isinstance(value, Mapping):
-        for field_name, item in value.items():
-            _add_query(pairs, f"{key}[{field_name}]", item)
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            _add_query(pairs, key, item)
-    else:
-        pairs.append((key, _scalar(value)))
 
 
 def encode_headers(headers: Mapping[str, object] | None) -> dict[str, str]:
