@@ -14,10 +14,11 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from urllib.parse import urljoin
 
 import httpx
+from pydantic_core import ValidationError
 
 from ._auth import (
     CERT,
@@ -50,6 +51,7 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
+    invalid_argument,
 )
 from ._logging import logger, protect_httpx_logs, redact_request, redact_url
 from ._oauth2 import TokenCache, read_token
@@ -65,6 +67,9 @@ from ._retry import (
 from ._types import NOT_GIVEN, Cert, Headers, NotGiven, Query, Security, Timeout, Verify
 from ._uploads import Upload, prepare_upload
 from ._version import __title__, __version__
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -297,7 +302,7 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         adapter = endpoint.body_adapter()
         if adapter is not None and body is not None and not isinstance(body, NotGiven):
             if not is_model(body):  # a model was validated when it was built
-                body = adapter.validate_python(body)  # wrong types fail here, before sending
+                body = _checked(adapter, body)  # wrong types fail here, before sending
         is_async = isinstance(self._http, httpx.AsyncClient)
         upload = prepare_upload(encode_body(body, endpoint.body_encoding), is_async)
         body_parts = upload.parts
@@ -490,6 +495,14 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         if logger.isEnabledFor(logging.DEBUG):
             where = self._where(request)
             logger.debug("retrying %s in %.2f s (retry %d of %d)", where, delay, retry, retries)
+
+
+def _checked(adapter: TypeAdapter[Any], body: object) -> object:
+    """`body` validated, or `InvalidArgumentError` naming `body=` (never pydantic's own error)."""
+    try:
+        return adapter.validate_python(body)
+    except ValidationError as error:
+        raise invalid_argument(error, {}, whole="body") from None
 
 
 def _check_max_retries(value: int) -> int:
