@@ -155,7 +155,8 @@ def encode_body(body: object, encoding: BodyEncoding | None) -> BodyParts:
 
 
 def _with_tags(model: BaseModel, data: Any) -> Any:
-    """``data`` (a dump of ``model``) plus the constant tags the caller left at their default.
+    """``data`` (a dump of ``model``) plus the constant tags the caller left at their default,
+    less the fields the spec marks ``readOnly`` (a model read from a response can be sent back).
 
     A discriminator field such as ``type: Literal["goto"] = "goto"`` is never "set" by a caller
     who builds ``GotoAction(url=...)``, so ``exclude_unset`` would drop it; the server needs it.
@@ -164,7 +165,10 @@ def _with_tags(model: BaseModel, data: Any) -> Any:
         return data
     for name, field in type(model).model_fields.items():
         key = field.serialization_alias or field.alias or name
-        if name not in model.model_fields_set:
+        extra = field.json_schema_extra
+        if isinstance(extra, dict) and extra.get("readOnly") is True:
+            data.pop(key, None)  # the server's to set: never sent, even when the model holds it
+        elif name not in model.model_fields_set:
             if get_origin(field.annotation) is Literal and get_args(field.annotation) == (
                 field.default,
             ):

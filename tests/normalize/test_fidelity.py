@@ -24,7 +24,8 @@ def fidelity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
 
 
 class Wire:
-    def __init__(self, built: Generated) -> None:
+    def __init__(self, built: Generated, answer: Any = None) -> None:
+        self.answer = {} if answer is None else answer
         self.requests: list[httpx.Request] = []
         self.client = built.client_class(
             base_url="http://test.invalid",
@@ -33,7 +34,7 @@ class Wire:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        return httpx.Response(200, json={})
+        return httpx.Response(200, json=self.answer)
 
     @property
     def query(self) -> str:
@@ -128,3 +129,28 @@ def test_the_ir_carries_each_parameters_serialization(fidelity: Generated) -> No
         "path": ("form", True, True, False),
         "filter": ("json", False, False, True),
     }
+
+
+def test_read_only_properties_are_never_sent(fidelity: Generated) -> None:
+    """A model read from a response can go back as a request: its readOnly fields stay home."""
+    thing = fidelity.models.Thing.model_validate({"id": "t1", "name": "n", "label": "x"})
+    assert thing.id == "t1"
+    assert fidelity.package._encoding.to_jsonable(thing) == {"name": "n", "label": "x"}
+    replace = inspect.signature(fidelity.package.resources.things.ThingsResource.replace)
+    assert "id" in replace.parameters and "secret" in replace.parameters
+    assert replace.parameters["secret"].default is not inspect.Parameter.empty
+    wire = Wire(fidelity, answer={"id": "t1", "name": "n"})
+
+    wire.client.things.replace("t1", name="n")
+
+    assert wire.requests[-1].content == b'{"name":"n"}'
+
+
+def test_an_optional_non_nullable_property_is_never_sent_as_null(fidelity: Generated) -> None:
+    thing = fidelity.models.Thing.model_validate({"name": "n"})
+    assert fidelity.package._encoding.to_jsonable(thing) == {"name": "n"}
+    wire = Wire(fidelity, answer={"id": "t1", "name": "n"})
+
+    wire.client.things.replace("t1", name="n")  # label, secret: not given, so not sent
+
+    assert b"null" not in wire.requests[-1].content
