@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
 import pytest
 
 from tests.fixtures.normalize.build import Generated, fixture, generated
@@ -154,3 +155,17 @@ def test_an_optional_non_nullable_property_is_never_sent_as_null(fidelity: Gener
     wire.client.things.replace("t1", name="n")  # label, secret: not given, so not sent
 
     assert b"null" not in wire.requests[-1].content
+
+
+def test_a_discriminator_beside_shared_properties_is_honoured(fidelity: Generated) -> None:
+    """Branches merged with the shared properties keep the tags the mapping gave them."""
+    vehicle = TypeAdapter(fidelity.models.Vehicle)
+    car = vehicle.validate_python({"kind": "car", "wheels": 4, "seats": 5})
+    truck = vehicle.validate_python({"kind": "truck", "wheels": 6, "seats": 2, "load": 1.5})
+    assert type(car).__name__ == "VehicleCar" and car.seats == 5
+    assert type(truck).__name__ == "VehicleTruck" and truck.load == 1.5
+    with pytest.raises(ValidationError, match="car"):
+        vehicle.validate_python({"kind": "bus", "wheels": 6})
+    assert ("/components/schemas/Vehicle", "discriminated") in {
+        (u.where, u.kind) for u in fidelity.api.unions
+    }
