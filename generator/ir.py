@@ -85,6 +85,13 @@ class Parameter:
     client_param: str | None = None  # filled from this client attribute
     credential: str | None = None  # filled from this credential
     deprecated: bool = False
+    # How the value is serialized (OpenAPI's defaults filled in): form/spaceDelimited/
+    # pipeDelimited/deepObject in the query, simple/label/matrix in paths, "json" for a
+    # parameter declared with ``content``; ``structured``: the schema is an object.
+    style: str = "form"
+    explode: bool = True
+    allow_reserved: bool = False
+    structured: bool = False
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,8 @@ def _run_dmcg(document: dict[str, Any], aliases: dict[str, str] | None) -> Any:
         capitalise_enum_members=True,
         custom_file_header=_HEADER,
         aliases=aliases,
+        # the runtime leaves readOnly fields out of what it sends (`_encoding._with_tags`)
+        field_extra_keys={"readOnly", "writeOnly"},
     )
 
 

@@ -13,6 +13,7 @@ from ..ir import Body, BodyEncoding, BodyField, ClientParam, Operation, Paramete
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
 from .security import requirements
+from .serialization import serialization
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 _ENCODINGS: tuple[tuple[str, BodyEncoding], ...] = (
@@ -240,6 +241,7 @@ class OperationBuilder:
             client_param=client_param,
             credential=names.snake(credential) if isinstance(credential, str) else None,
             deprecated=bool(param.get("deprecated")),
+            **serialization(param, location, normalized, self._schemas.resolve_model),
         )
 
     def _client_param(

@@ -299,7 +299,9 @@ class SchemaNormalizer(UnionResolution):
             if key not in schema:
                 continue
             if shapes.has_object_keywords(schema):
-                shared = shapes.with_shared_properties(schema, key, hint)
+                shared = shapes.with_shared_properties(
+                    schema, key, hint, lambda b: self._resolver.deref(b, pointer)
+                )
                 return self._norm_body(shared, hint, pointer, depth, top_level=top_level)
             return self._norm_union(schema, key, hint, pointer, depth)
         if "const" in schema:  # a fixed value, not an enum: never widened by ``open_enums``

@@ -4,7 +4,7 @@ resolution share (nullability, binary strings, pinned tags, defaults, pointer es
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import names
@@ -43,7 +43,9 @@ def has_object_keywords(schema: Mapping[str, Any]) -> bool:
     return any(schema.get(k) for k in _OBJECT_KEYWORDS)
 
 
-def with_shared_properties(schema: dict[str, Any], key: str, hint: str) -> dict[str, Any]:
+def with_shared_properties(
+    schema: dict[str, Any], key: str, hint: str, deref: Callable[[Any], Any] = lambda s: s
+) -> dict[str, Any]:
     """An object with properties *and* a ``oneOf``/``anyOf`` as one equivalent shape.
 
     Branches that only constrain the object (``oneOf: [{required: [email]}, {required:
@@ -58,16 +60,50 @@ def with_shared_properties(schema: dict[str, Any], key: str, hint: str) -> dict[
     if all(isinstance(b, dict) and set(b) <= _CONSTRAINT_KEYWORDS for b in branches):
         return base
     shared = {k: v for k, v in base.items() if k not in ("title", "description", "default")}
+    tags = _branch_tags(schema.get("discriminator"), branches, deref)
     options = []
     for index, branch in enumerate(branches):
         ref = branch.get("$ref") if isinstance(branch, dict) else None
         label = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
         title = branch.get("title") if isinstance(branch, dict) else None
         label = label or (title if isinstance(title, str) else "") or f"Option{index + 1}"
-        options.append(
-            {"title": names.pascal(hint) + names.pascal(label), "allOf": [shared, branch]}
-        )
-    return {key: options, **kept(schema, ("description", "default"))}
+        parts = [shared, branch]
+        if tags is not None:  # the tag the discriminator gave this branch, pinned on the merge
+            prop, values = tags[0], tags[1][index]
+            parts.append({"properties": {prop: {"type": "string", "enum": values}}})
+        options.append({"title": names.pascal(hint) + names.pascal(label), "allOf": parts})
+    kept_keys = kept(schema, ("description", "default"))
+    if tags is not None:
+        return {key: options, "discriminator": {"propertyName": tags[0]}, **kept_keys}
+    return {key: options, **kept_keys}
+
+
+def _branch_tags(
+    discriminator: Any, branches: list[Any], deref: Callable[[Any], Any]
+) -> tuple[str, list[list[str]]] | None:
+    """The discriminator's property and each branch's tag values: its ``mapping`` entries,
+    else the values it pins itself, else its schema name; None when a branch is inline."""
+    if not isinstance(discriminator, dict) or not isinstance(
+        discriminator.get("propertyName"), str
+    ):
+        return None
+    prop = discriminator["propertyName"]
+    mapping = discriminator.get("mapping")
+    mapping = mapping if isinstance(mapping, dict) else {}
+    tags = []
+    for branch in branches:
+        ref = branch.get("$ref") if isinstance(branch, dict) else None
+        if not isinstance(ref, str):
+            return None
+        key = unescape(ref.rsplit("/", 1)[-1])
+        values = [str(v) for v, target in mapping.items() if target in (ref, key)]
+        if not values:
+            target = deref(branch)
+            properties = target.get("properties") if isinstance(target, dict) else None
+            sub = properties.get(prop) if isinstance(properties, dict) else None
+            values = (tag_values(sub) if isinstance(sub, dict) else None) or [key]
+        tags.append(values)
+    return (prop, tags) if distinct(tags) else None
 
 
 def wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:

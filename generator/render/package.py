@@ -120,9 +120,11 @@ def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]
     imports.append("")
     imports.append("from .._base_client import RequestOptions")
     imports.append("from .._endpoint import Endpoint")
+    if any("QueryStyle(" in t for t in texts):
+        imports.append("from .._query import QueryStyle")
     helpers = [
         h
-        for h in ("build_body", "credential", "query_string", "require")
+        for h in ("build_body", "build_optional_body", "credential", "query_string", "require")
         if any(f"{h}(" in t for t in texts)
     ]
     if helpers:

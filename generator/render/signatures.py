@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..ir import Api, Operation, Parameter, Resource
+from ..ir import Api, Body, Operation, Parameter, Resource
 from ..names import literal, snake
 
 _NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
@@ -38,9 +38,9 @@ def method_view(api: Api, op: Operation, const: str) -> MethodView:
             keyword.append(_declare(param.name, param.annotation, param.required))
     if op.body is not None and op.body.fields:
         for field in op.body.fields:
-            keyword.append(
-                _declare(field.name, field.annotation, field.required and op.body.required)
-            )
+            # required by the body's schema: the body is built from these arguments, so it needs
+            # them whether or not the spec marks the body itself required (Twilio's To, From)
+            keyword.append(_declare(field.name, field.annotation, field.required))
     elif op.body is not None:
         keyword.append(_declare("body", op.body.annotation, op.body.required))
     keyword += [
@@ -98,6 +98,9 @@ def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
     ]
     if op.errors:
         args.append(("errors", errors))
+    styles = query_styles(op)
+    if styles:
+        args.append(("query_styles", styles))
     if op.security:
         args.append(("security", security))
     if op.idempotency_header:
@@ -107,6 +110,23 @@ def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
         if op.body.checked:
             args.append(("body_type", op.body.checked))
     return tuple(args)
+
+
+def query_styles(op: Operation) -> str:
+    """``{"color": QueryStyle(...)}`` for the query parameters the runtime's default misses."""
+    entries = []
+    for p in op.parameters:
+        if p.location != "query" or not (
+            p.structured or p.allow_reserved or p.style != "form" or not p.explode
+        ):
+            continue
+        args = [literal(p.style)] if p.style != "form" else []
+        if not p.explode and p.style != "json":
+            args.append("explode=False")
+        if p.allow_reserved:
+            args.append("allow_reserved=True")
+        entries.append(f"{literal(p.json_name)}: QueryStyle({', '.join(args)})")
+    return "{" + ", ".join(entries) + "}" if entries else ""
 
 
 def _value(api: Api, param: Parameter) -> str:
@@ -141,8 +161,7 @@ def _request_args(api: Api, op: Operation) -> tuple[tuple[str, str], ...]:
         elif params:
             args.append((keyword, _mapping(api, params)))
     if op.body is not None and op.body.fields and op.body.model:
-        values = "{" + ", ".join(f"{literal(f.json_name)}: {f.name}" for f in op.body.fields) + "}"
-        args.append(("body", f"build_body({op.body.model}, {values})"))
+        args.append(("body", _build_body(op.body)))
     elif op.body is not None:
         args.append(("body", "body"))
     args.append(
@@ -153,6 +172,25 @@ def _request_args(api: Api, op: Operation) -> tuple[tuple[str, str], ...]:
         )
     )
     return tuple(args)
+
+
+def _build_body(body: Body) -> str:
+    """``build_body(Model, {json name: argument}[, {json name: argument name}])``.
+
+    The third argument names arguments in error messages where they differ from the JSON
+    names; an optional body of optional fields is not sent when none is given.
+    """
+    values = "{" + ", ".join(f"{literal(f.json_name)}: {f.name}" for f in body.fields) + "}"
+    renamed = [f for f in body.fields if f.name != f.json_name]
+    args = [body.model or "", values]
+    if renamed:
+        args.append(
+            "{" + ", ".join(f"{literal(f.json_name)}: {literal(f.name)}" for f in renamed) + "}"
+        )
+    helper = "build_body"
+    if not body.required and not any(f.required for f in body.fields):
+        helper = "build_optional_body"
+    return f"{helper}({', '.join(args)})"
 
 
 def _example(op: Operation) -> str:

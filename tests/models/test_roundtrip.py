@@ -37,7 +37,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import HypothesisException
 from hypothesis_jsonschema import from_schema
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, RootModel, TypeAdapter
 
 from generator.config import ClientConfig, client_config
 from generator.ir import Api
@@ -302,10 +302,32 @@ def test_schema_round_trips(built: dict[str, Built], case: Case) -> None:
     def round_trip(instance: Any) -> None:
         parsed = adapter.validate_json(json.dumps(instance))
         dumped = package.to_jsonable(parsed)
-        assert_equivalent(instance, dumped, package.defaults)
+        assert_equivalent(without_read_only(parsed, instance), dumped, package.defaults)
         check_discriminated(target, parsed, instance, package.tags)
 
     round_trip()
+
+
+def without_read_only(value: Any, data: Any) -> Any:
+    """``data`` (what ``value`` was parsed from) less the properties its models mark readOnly:
+    a request made from a model never carries them (``_encoding._with_tags``)."""
+    if isinstance(value, RootModel):
+        return without_read_only(value.root, data)
+    if isinstance(value, BaseModel) and isinstance(data, dict):
+        out = dict(data)
+        for name, field in type(value).model_fields.items():
+            key = field.alias or name
+            extra = field.json_schema_extra
+            if isinstance(extra, dict) and extra.get("readOnly") is True:
+                out.pop(key, None)
+            elif key in out:
+                out[key] = without_read_only(getattr(value, name), out[key])
+        return out
+    if isinstance(value, (list, tuple)) and isinstance(data, list):
+        return [without_read_only(v, d) for v, d in zip(value, data)]
+    if isinstance(value, dict) and isinstance(data, dict):
+        return {k: without_read_only(value[k], d) if k in value else d for k, d in data.items()}
+    return data
 
 
 def skip_reason(schema: dict[str, Any]) -> str | None:

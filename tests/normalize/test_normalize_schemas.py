@@ -235,7 +235,7 @@ def test_the_client_sends_unions_as_given_and_checks_them_first(unions: Generate
         "authSession": {"id": "x", "runtimeInput": {}},
         "sink": SINKS[1][0],
     }
-    with pytest.raises(ValidationError, match="sink"):
+    with pytest.raises(unions.package.errors.InvalidArgumentError, match="sink"):
         client.runs.start(api="a", sink={"type": "s3", "bucket": "b"})  # no region
     assert len(wire.requests) == 1
 
@@ -332,8 +332,9 @@ def test_operation_level_discriminated_union_is_a_named_alias(unions: Generated)
 
 def test_a_union_body_is_checked_before_sending(unions: Generated) -> None:
     wire = Wire(answer={"type": "click", "selector": "#go"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(unions.package.errors.InvalidArgumentError, match="body=") as caught:
         wire.client(unions).actions.execute(body={"type": "goto"})  # no url
+    assert caught.value.argument == "body"
     assert wire.requests == []
 
 
@@ -548,8 +549,9 @@ def test_requests_with_wrong_values_fail_in_the_client_before_sending(
 ) -> None:
     wire = Wire(answer={"id": "j", "status": "pending", "state": "queued"}, status=201)
     client = wire.client(compat)
-    with pytest.raises(ValidationError, match=field):
+    with pytest.raises(compat.package.errors.InvalidArgumentError, match=field) as caught:
         client.jobs.create(**FORMATS | change)
+    assert caught.value.argument == field
     assert wire.requests == []
 
 
