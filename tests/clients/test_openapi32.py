@@ -153,7 +153,7 @@ def test_an_additional_operation_sends_its_own_method(pets: Any, server: Scripte
     ("filter_", "target"),
     [
         ({"color": "red", "size": 2}, "/pets/p1/toys?color=red&size=2"),
-        ({"color": "dark blue"}, "/pets/p1/toys?color=dark+blue"),
+        ({"color": "dark blue"}, "/pets/p1/toys?color=dark%20blue"),
         (None, "/pets/p1/toys"),
     ],
 )
