@@ -13,6 +13,7 @@ from ..ir import Body, BodyEncoding, BodyField, ClientParam, Operation, Paramete
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
 from .security import requirements
+from .wiring import Wiring, upload_body
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _ENCODINGS: tuple[tuple[str, BodyEncoding], ...] = (
@@ -64,6 +65,8 @@ class OperationBuilder:
         self.warnings: list[str] = []
         self.security_warnings: list[str] = []  # requirement alternatives the client cannot apply
         self._operation_ids: set[str] = set()
+        self._wiring = Wiring(resolver, schemas)
+        self._result_schema: dict[str, Any] | None = None  # the last single success schema
 
     # -- walking the spec ---------------------------------------------------------------
     def build(self) -> tuple[Resource, ...]:
@@ -88,8 +91,10 @@ class OperationBuilder:
                 "timeout",
                 "max_retries",
                 *(p.name for p in self._client_params.values()),
+                *(["webhooks"] if document.get("webhooks") else []),
             ]
         )
+        self.warnings += self._wiring.warnings
         return self._freeze(self._root, client_names, top=True)
 
     def _add(
@@ -116,12 +121,17 @@ class OperationBuilder:
         except _UNREADABLE as exc:  # a JSON body of any shape: the method is kept, typed loosely
             self._unreadable(pointer + "/requestBody", exc, "the body is typed Any")
             body = Body("application/json", "json", "Any", False)
+        body = upload_body(body)
         try:
             result, parsed = self._result(op, pointer, base)
             errors = self._errors(op, pointer, base)
         except _UNREADABLE as exc:
             self._unreadable(pointer + "/responses", exc, "the result is typed Any")
             (result, parsed), errors = ("Any", True), ()
+        streaming, pagination, wired = self._wiring.detect(
+            op, pointer, base, parameters, body, self._result_schema
+        )
+        result, parsed = (wired, True) if wired else (result, parsed)
         own = "security" in op  # else the global requirement, warned about once under /security
         security = requirements(
             op["security"] if own else global_security,
@@ -154,6 +164,8 @@ class OperationBuilder:
                 security=security,
                 idempotency_header=idempotency,
                 deprecated=bool(op.get("deprecated")),
+                streaming=streaming,
+                pagination=pagination,
             )
         )
 
@@ -348,12 +360,15 @@ class OperationBuilder:
             success = [r for r in responses if r[0] == "default"]
         annotations: list[str] = []
         parsed = False
+        self._result_schema = None
         for status, schema, where in success:
             if schema is None:
                 continue
             parsed = True
             hint = base + "Response" if len(success) == 1 else f"{base}Response{status}"
-            text = self._schemas.annotation(self._schemas.normalize(schema, hint, where))
+            normalized = self._schemas.normalize(schema, hint, where)
+            self._result_schema = normalized if len(success) == 1 else None
+            text = self._schemas.annotation(normalized)
             if text not in annotations:
                 annotations.append(text)
         result = " | ".join(annotations) if annotations else "None"
