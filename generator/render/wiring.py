@@ -144,6 +144,7 @@ def _page(view: MethodView, page: Pagination, call: str) -> MethodView:
     return replace(
         view,
         kind="page",
+        endpoint_type=view.result,
         result=f"SyncPage[{page.item}]",
         async_result=f"AsyncPager[{page.item}]",
         paginator=tuple(args),
