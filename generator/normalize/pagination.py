@@ -170,7 +170,8 @@ def _limit(parameters: list[Parameter]) -> str | None:
 def _speakeasy(spec: dict[str, Any]) -> dict[str, Any] | None:
     kind = spec.get("type")
     inputs = [i for i in spec.get("inputs") or [] if isinstance(i, dict)]
-    outputs = spec.get("outputs") if isinstance(spec.get("outputs"), dict) else {}
+    raw_outputs = spec.get("outputs")
+    outputs: dict[str, Any] = raw_outputs if isinstance(raw_outputs, dict) else {}
     by_type = {str(i.get("type")): i for i in inputs}
     found: dict[str, Any] = {"source": "x-speakeasy-pagination"}
     items = _path(outputs.get("results", "$"))

@@ -67,7 +67,7 @@ def normalize_webhooks(
         media_type = next(
             (m for m in content or {} if "json" in m.lower()), next(iter(content or {}), None)
         )
-        if media_type is None:
+        if media_type is None or not isinstance(content, dict):
             warnings.append(f"{pointer}: a webhook without a request body; skipped")
             continue
         media = resolver.deref(content[media_type], f"{where}/content/{_escape(media_type)}")
