@@ -171,7 +171,9 @@ class Webhooks(Generic[E]):
     ) -> E:
         """`verify` the delivery, then parse its body into the API's event type."""
         client = self._client
-        known = secret or self._secret or (client._secrets.get(self._credential) if client else None)
+        known = (
+            secret or self._secret or (client._secrets.get(self._credential) if client else None)
+        )
         if self._require_signature or known:
             self.verify(body, headers, secret=secret, tolerance=tolerance)
         return self.parse(body)
