@@ -17,6 +17,8 @@ from .errors import Finding
 ParamLocation = Literal["path", "query", "querystring", "header", "cookie"]
 BodyEncoding = Literal["json", "form", "multipart", "binary"]
 SchemeKind = Literal["api_key", "bearer", "basic", "oauth2", "mutual_tls"]
+StreamFormat = Literal["sse", "jsonl", "json-seq", "binary"]
+PageStyle = Literal["offset", "page", "cursor", "next_url", "link"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,40 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Streaming:
+    """A streamed or downloaded 2xx body (see :mod:`generator.normalize.streaming`)."""
+
+    format: StreamFormat  # "binary": a download (``BinaryResponse``)
+    item: str  # annotation of one item ("ServerSentEvent", "str", "Any", a model)
+    events: tuple[tuple[str, str], ...] = ()  # SSE event name ➜ item annotation
+    terminator: str | None = None  # the ``data`` that ends the stream, e.g. "[DONE]"
+    condition: str | None = None  # argument (Python name) that asks for the stream: JSON otherwise
+    streams_by_default: bool = False  # the condition's default is true (Ollama)
+    source: str = ""  # how it was detected, for ``clientgen validate``
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How an operation pages: the runtime's ``Paginator`` fields, one to one."""
+
+    style: PageStyle
+    item: str  # annotation of one item
+    items_path: str = "$"
+    location: Literal["query", "body"] = "query"
+    offset_param: str = "offset"
+    page_param: str = "page"
+    cursor_param: str = "cursor"
+    limit_param: str | None = "limit"
+    default_limit: int | None = None
+    next_cursor_path: str | None = None
+    next_url_path: str | None = None
+    has_more_path: str | None = None
+    total_path: str | None = None
+    first_page: int = 1
+    source: str = ""  # which extension or rule found it
+
+
+@dataclass(frozen=True)
 class Operation:
     method_name: str
     operation_id: str
@@ -133,6 +169,8 @@ class Operation:
     security: tuple[tuple[str, ...], ...] | None  # None: no requirement declared anywhere
     idempotency_header: str | None
     deprecated: bool = False
+    streaming: Streaming | None = None
+    pagination: Pagination | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +190,24 @@ class UnionReport:
     where: str  # JSON pointer
     kind: Literal["nullable", "discriminated", "ordered"]
     detail: str
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    name: str  # the spec's key under ``webhooks``
+    model: str  # annotation of the delivered body
+    summary: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Webhooks:
+    """Top-level ``webhooks`` (OpenAPI 3.1+): ``client.webhooks.unwrap`` parses these."""
+
+    events: tuple[WebhookEvent, ...]
+    event_type: str  # annotation of any event: a model alias (discriminated union) or ``A | B``
+    discriminator: str | None = None  # set: dispatch by this body property, value = event name
+    signed: bool = False  # Standard Webhooks signatures declared: unwrap always verifies
 
 
 @dataclass(frozen=True)
@@ -176,3 +232,4 @@ class Api:
     unions: tuple[UnionReport, ...] = ()
     warnings: tuple[Finding, ...] = ()  # what the client survives, located
     urls: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # project URLs
+    webhooks: Webhooks | None = None

@@ -32,6 +32,7 @@ def describe_api(api: Api) -> str:
         )
     if not api.resources:
         lines.append("  none")
+    lines += _wiring(api)
     lines += ["", f"Models: {len(api.model_names)}", "Unions:"]
     resolved = [u for u in api.unions if u.kind != "nullable"]
     nullable = len(api.unions) - len(resolved)
@@ -41,6 +42,47 @@ def describe_api(api: Api) -> str:
     lines += ["", "Warnings:"]
     lines += [f"  {w}" for w in api.warnings] or ["  none"]
     return names.visible("\n".join(lines))  # spec text must not drive the terminal (ESC sequences)
+
+
+# -- streams, pages, webhooks --------------------------------------------------------------
+
+
+def _wiring(api: Api) -> list[str]:
+    lines = ["", "Streams and downloads:"]
+    ops = list(_operations(api.resources))
+    for path, op in ops:
+        s = op.streaming
+        if s is not None:
+            how = "download (BinaryResponse)" if s.format == "binary" else f"{s.format} of {s.item}"
+            extra = f", when {s.condition}=True" if s.condition and not s.streams_by_default else ""
+            extra += f", unless {s.condition}=False" if s.streams_by_default else ""
+            extra += f", events {', '.join(k for k, _ in s.events)}" if s.events else ""
+            extra += f", ends at {s.terminator!r}" if s.terminator else ""
+            lines.append(f"  client.{path}.{op.method_name}(): {how}{extra} [{s.source}]")
+    if len(lines) == 2:
+        lines.append("  none")
+    lines += ["", "Pagination:"]
+    start = len(lines)
+    for path, op in ops:
+        page = op.pagination
+        if page is not None:
+            lines.append(
+                f"  client.{path}.{op.method_name}(): {page.style}, items {page.items_path} "
+                f"of {page.item} [{page.source}]"
+            )
+    if len(lines) == start:
+        lines.append("  none")
+    lines += ["", "Webhooks:"]
+    if api.webhooks is None:
+        return lines + ["  none"]
+    hooks = api.webhooks
+    how = f"by {hooks.discriminator!r} = name" if hooks.discriminator else hooks.event_type
+    lines.append(
+        f"  {len(hooks.events)} event(s), decoded as {how}; signatures "
+        + ("required" if hooks.signed else "checked when a webhook_secret is given")
+    )
+    lines += [f"  {e.name}: {e.model}" for e in hooks.events]
+    return lines
 
 
 # -- security ------------------------------------------------------------------------------

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 from .. import names
 from ..errors import Finding, pointer_from_parts
 from ..load.pointers import line_of, parse_pointer
-from ..ir import Api, ClientParam, Server, ServerVariable
+from ..ir import Api, ClientParam, Credential, Server, ServerVariable
 from .operations import OperationBuilder
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
 from .security import credentials_for, normalize_schemes
 from .versions import coerce_version
+from .webhooks import normalize_webhooks
 
 if TYPE_CHECKING:
     from ..config import ClientConfig
@@ -39,6 +40,14 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
     }
     schemes, scheme_warnings = normalize_schemes(resolved_schemes, file)
     credentials = credentials_for(schemes, config.env_prefix)
+    if isinstance(document.get("webhooks"), dict) and document["webhooks"]:
+        credentials += (
+            Credential(
+                "webhook_secret",
+                f"{config.env_prefix}_WEBHOOK_SECRET",
+                "the secret that signs webhook deliveries (Standard Webhooks)",
+            ),
+        )
     # keyword arguments of the client's constructor: credentials, client params, server variables
     arguments = names.Scope(c.name for c in credentials)
     client_params: dict[str, ClientParam] = {}
@@ -52,6 +61,7 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
         arguments,
     )
     resources = builder.build()
+    webhooks = normalize_webhooks(resolver, schemas, builder.warnings)
     schemas.open_enums()
     version, version_warning = _package_version(config, info)
     findings = [
@@ -92,6 +102,7 @@ def normalize(spec: LoadedSpec, config: ClientConfig) -> Api:
         unions=tuple(schemas.unions),
         warnings=tuple(sorted(findings, key=lambda f: f.sort_key)),
         urls=_urls(info, document),
+        webhooks=webhooks,
     )
 
 

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import names
 from ..errors import SpecError
-from ..ir import Body, BodyEncoding, BodyField, ClientParam, Operation, Parameter, Resource
+from ..ir import Body, BodyField, ClientParam, Operation, Parameter, Resource
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
+from .media import escape, is_form, is_json, pick_media_type
+from .naming import (
+    HTTP_METHODS,
+    NameChoice,
+    choose_names,
+    operations_of,
+    resource_parts,
+    tags_group,
+)
+from .naming import tag_parents as read_tag_parents
 from .security import requirements
 from .serialization import serialization
+from .wiring import Wiring, upload_body
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
-_ENCODINGS: tuple[tuple[str, BodyEncoding], ...] = (
-    ("application/json", "json"),
-    ("application/x-www-form-urlencoded", "form"),
-    ("multipart/form-data", "multipart"),
-    ("application/octet-stream", "binary"),
-)
 _IDEMPOTENCY_HEADER = "idempotency-key"
 #: What reading a malformed body or response can raise: caught per operation, never fatal.
 _UNREADABLE = (SpecError, TypeError, ValueError, KeyError, AttributeError)
@@ -36,6 +40,8 @@ class _Node:
     description: str = ""
     operations: list[Operation] = field(default_factory=list)
     children: dict[str, _Node] = field(default_factory=dict)
+    path: list[str] = field(default_factory=list)  # the resource keys from the client down
+    choices: list[NameChoice] = field(default_factory=list)  # per operation, best name first
 
 
 class OperationBuilder:
@@ -59,22 +65,27 @@ class OperationBuilder:
         self._root = _Node("")
         tags = [t for t in resolver.document.get("tags") or [] if isinstance(t, dict)]
         self._tag_descriptions = {str(t.get("name")): str(t.get("description") or "") for t in tags}
-        self._tag_parents = _tag_parents(tags)
+        self._tag_parents = read_tag_parents(tags)
+        self._use_tags = True
         self.warnings: list[str] = []
         self.security_warnings: list[str] = []  # requirement alternatives the client cannot apply
         self._operation_ids: set[str] = set()
+        self._wiring = Wiring(resolver, schemas)
+        self._result_schema: dict[str, Any] | None = None  # the last single success schema
 
     # -- walking the spec ---------------------------------------------------------------
     def build(self) -> tuple[Resource, ...]:
         document = self._resolver.document
         global_security = document.get("security")
+        found = []
         for path, item in (document.get("paths") or {}).items():
-            pointer = f"/paths/{_escape(path)}"
+            pointer = f"/paths/{escape(path)}"
             item = self._resolver.deref(item, pointer)
-            if not isinstance(item, dict):
-                continue
-            for method, operation, where in _operations_of(item, pointer):
-                self._add(path, method, item, operation, global_security, where)
+            if isinstance(item, dict):
+                found += [(path, item, *each) for each in operations_of(item, pointer)]
+        self._use_tags = tags_group([operation for _, _, _, operation, _ in found])
+        for path, item, method, operation, where in found:
+            self._add(path, method, item, operation, global_security, where)
         client_names = names.Scope(
             [
                 "with_raw_response",
@@ -85,8 +96,10 @@ class OperationBuilder:
                 "timeout",
                 "max_retries",
                 *(p.name for p in self._client_params.values()),
+                *(["webhooks"] if document.get("webhooks") else []),
             ]
         )
+        self.warnings += self._wiring.warnings
         return self._freeze(self._root, client_names, top=True)
 
     def _add(
@@ -99,6 +112,7 @@ class OperationBuilder:
         pointer: str,
     ) -> None:
         node = self._resource_node(op, path)
+        choices = choose_names(op, op.get("operationId"), method, path, node.path)
         operation_id = str(op.get("operationId") or f"{method} {path}")
         if operation_id in self._operation_ids:
             self.warnings.append(
@@ -113,12 +127,17 @@ class OperationBuilder:
         except _UNREADABLE as exc:  # a JSON body of any shape: the method is kept, typed loosely
             self._unreadable(pointer + "/requestBody", exc, "the body is typed Any")
             body = Body("application/json", "json", "Any", False)
+        body = upload_body(body)
         try:
             result, parsed = self._result(op, pointer, base)
             errors = self._errors(op, pointer, base)
         except _UNREADABLE as exc:
             self._unreadable(pointer + "/responses", exc, "the result is typed Any")
             (result, parsed), errors = ("Any", True), ()
+        streaming, pagination, wired = self._wiring.detect(
+            op, pointer, base, parameters, body, self._result_schema
+        )
+        result, parsed = (wired, True) if wired else (result, parsed)
         own = "security" in op  # else the global requirement, warned about once under /security
         security = requirements(
             op["security"] if own else global_security,
@@ -135,9 +154,10 @@ class OperationBuilder:
             ),
             None,
         )
+        node.choices.append(choices)
         node.operations.append(
             Operation(
-                method_name=_method_name(op, operation_id, node.key),
+                method_name=choices[0],
                 operation_id=operation_id,
                 http_method=method.upper() if method in HTTP_METHODS else method,
                 path=path,
@@ -151,6 +171,8 @@ class OperationBuilder:
                 security=security,
                 idempotency_header=idempotency,
                 deprecated=bool(op.get("deprecated")),
+                streaming=streaming,
+                pagination=pagination,
             )
         )
 
@@ -159,20 +181,13 @@ class OperationBuilder:
         self.warnings.append(f"{pointer}: cannot be read ({reason}); {outcome}")
 
     def _resource_node(self, op: Mapping[str, Any], path: str) -> _Node:
+        parts = resource_parts(op, path, self._tag_parents, self._use_tags)
         tags = op.get("tags")
-        if isinstance(tags, list) and tags and isinstance(tags[0], str) and tags[0].strip():
-            if tags[0] in self._tag_parents:  # 3.2: the tag's parents are the outer resources
-                parts = self._tag_parents[tags[0]]
-            else:
-                parts = [p for p in tags[0].split(".") if p.strip()] or [tags[0]]
-            description = self._tag_descriptions.get(tags[0], "")
-        else:
-            segments = [s for s in path.split("/") if s and not s.startswith("{")]
-            parts = [segments[0] if segments else "default"]
-            description = ""
+        tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else ""
         node = self._root
         for part in parts:
-            node = node.children.setdefault(part, _Node(part))
+            node = node.children.setdefault(part, _Node(part, path=[*node.path, part]))
+        description = self._tag_descriptions.get(tag, "")
         if description and not node.description:
             node.description = description
         return node
@@ -219,7 +234,7 @@ class OperationBuilder:
         if schema is None and isinstance(content, dict) and content:
             media_type, media = next(iter(content.items()))
             schema = media.get("schema") if isinstance(media, dict) else None
-            if location == "querystring" and not _is_form(media_type):
+            if location == "querystring" and not is_form(media_type):
                 self.warnings.append(
                     f"{where}: a querystring parameter encoded as {media_type!r} is sent "
                     "form-encoded (its fields as the query's keys)"
@@ -279,15 +294,15 @@ class OperationBuilder:
         content = self._content(request_body, where)
         if not isinstance(content, dict) or not content:
             return None
-        media_type, encoding = _pick_media_type(content)
-        media = self._media(content[media_type], f"{where}/content/{_escape(media_type)}")
+        media_type, encoding = pick_media_type(content)
+        media = self._media(content[media_type], f"{where}/content/{escape(media_type)}")
         if encoding == "binary":
             schema: dict[str, Any] = {"type": "string", "format": "binary"}
         else:
             schema = self._schemas.normalize(
                 media.get("schema") or {},
                 base + "Request",
-                f"{where}/content/{_escape(media_type)}/schema",
+                f"{where}/content/{escape(media_type)}/schema",
             )
         required = bool(request_body.get("required"))
         description = str(request_body.get("description") or "")
@@ -345,11 +360,11 @@ class OperationBuilder:
             content = self._content(response, where)
             schema: dict[str, Any] | None = None
             if isinstance(content, dict) and content:
-                json_type = next((m for m in content if _is_json(m)), None)
+                json_type = next((m for m in content if is_json(m)), None)
                 if json_type is not None:
-                    media = self._media(content[json_type], f"{where}/content/{_escape(json_type)}")
+                    media = self._media(content[json_type], f"{where}/content/{escape(json_type)}")
                     schema = media.get("schema", {}) or {}
-                    where = f"{where}/content/{_escape(json_type)}/schema"
+                    where = f"{where}/content/{escape(json_type)}/schema"
                 else:
                     schema = {"type": "string", "format": "binary"}
             out.append((str(status), schema, where))
@@ -362,12 +377,15 @@ class OperationBuilder:
             success = [r for r in responses if r[0] == "default"]
         annotations: list[str] = []
         parsed = False
+        self._result_schema = None
         for status, schema, where in success:
             if schema is None:
                 continue
             parsed = True
             hint = base + "Response" if len(success) == 1 else f"{base}Response{status}"
-            text = self._schemas.annotation(self._schemas.normalize(schema, hint, where))
+            normalized = self._schemas.normalize(schema, hint, where)
+            self._result_schema = normalized if len(success) == 1 else None
+            text = self._schemas.annotation(normalized)
             if text not in annotations:
                 annotations.append(text)
         result = " | ".join(annotations) if annotations else "None"
@@ -396,7 +414,8 @@ class OperationBuilder:
             class_name = self._schemas.claim_name(names.pascal(key) + "Resource")
             method_scope = names.Scope()
             operations = tuple(
-                _renamed(op, method_scope.claim(op.method_name)) for op in child.operations
+                _renamed(op, _claim(method_scope, choices))
+                for op, choices in zip(child.operations, child.choices, strict=True)
             )
             child_scope = names.Scope(method_scope_names(operations))
             resources.append(
@@ -416,83 +435,11 @@ def method_scope_names(operations: tuple[Operation, ...]) -> list[str]:
     return [op.method_name for op in operations] + ["with_raw_response"]
 
 
+def _claim(scope: names.Scope, choices: NameChoice) -> str:
+    """The first free name of ``choices``; a number only when every one is taken."""
+    free = next((name for name in choices if name not in scope), choices[0])
+    return scope.claim(free)
+
+
 def _renamed(op: Operation, name: str) -> Operation:
-    from dataclasses import replace
-
     return replace(op, method_name=name)
-
-
-def _operations_of(item: Mapping[str, Any], pointer: str) -> list[tuple[str, Any, str]]:
-    """``(method, operation, pointer)`` of each operation of a path item: the fixed methods
-    (3.2 adds ``query``), then 3.2's ``additionalOperations`` (any other method, e.g. ``COPY``)."""
-    found = [
-        (method, item[method], f"{pointer}/{method}")
-        for method in HTTP_METHODS
-        if isinstance(item.get(method), dict)
-    ]
-    extra = item.get("additionalOperations")
-    for method, operation in (extra if isinstance(extra, dict) else {}).items():
-        if isinstance(operation, dict) and _TOKEN.fullmatch(str(method)):
-            found.append(
-                (str(method), operation, f"{pointer}/additionalOperations/{_escape(method)}")
-            )
-    return found
-
-
-def _tag_parents(tags: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """Each nested tag (3.2 ``parent``) ➜ the tag names from the outermost down to it; a cycle
-    or an unknown parent ends the chain there."""
-    parents = {str(t.get("name")): t.get("parent") for t in tags}
-    chains: dict[str, list[str]] = {}
-    for name, parent in parents.items():
-        if not isinstance(parent, str):
-            continue
-        chain = [name]
-        while isinstance(parent, str) and parent in parents and parent not in chain:
-            chain.insert(0, parent)
-            parent = parents[parent]
-        chains[name] = chain
-    return chains
-
-
-#: An HTTP method name (RFC 9110 token): what ``additionalOperations`` may name.
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-
-
-def _method_name(op: Mapping[str, Any], operation_id: str, resource_key: str) -> str:
-    """``function_run_start`` under ``functions`` ➜ ``run_start`` (no repeated resource words)."""
-    override = op.get("x-clientgen-name")
-    if isinstance(override, str) and override.strip():
-        return names.method(override)
-    tokens = names.words(operation_id)
-    resource_words = {w for w in names.words(resource_key)} | {
-        names.singular(w) for w in names.words(resource_key)
-    }
-    kept = [
-        t for t in tokens if t not in resource_words and names.singular(t) not in resource_words
-    ]
-    return names.method("_".join(kept or tokens))
-
-
-def _pick_media_type(content: Mapping[str, Any]) -> tuple[str, BodyEncoding]:
-    for wanted, encoding in _ENCODINGS:
-        for media_type in content:
-            if media_type.split(";")[0].strip().lower() == wanted:
-                return media_type, encoding
-    for media_type in content:
-        if _is_json(media_type):
-            return media_type, "json"
-    return next(iter(content)), "binary"
-
-
-def _is_form(media_type: str) -> bool:
-    return media_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
-
-
-def _is_json(media_type: str) -> bool:
-    base = media_type.split(";")[0].strip().lower()
-    return base == "application/json" or base.endswith("+json") or base == "*/*"
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")

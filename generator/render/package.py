@@ -13,6 +13,7 @@ from .. import names
 from ..ir import Api, AuthScheme, Resource, Server
 from ..names import SHADOWABLE_BUILTINS, doc, literal, toml
 from ..storage import templates_dir
+from . import wiring
 from .layout import lay_out, lay_out_import, lay_out_parameter
 from .signatures import (
     MethodView,
@@ -92,8 +93,13 @@ def models_path(api: Api) -> str:
 def _method_views(api: Api) -> dict[str, list[MethodView]]:
     views: dict[str, list[MethodView]] = {}
     for resource in walk(api.resources):
+        path = _resource_path(api.resources, resource)
         views[resource.class_name] = [
-            method_view(api, op, f"_{_constant(resource.class_name)}_{op.method_name.upper()}")
+            wiring.wire(
+                method_view(api, op, f"_{_constant(resource.class_name)}_{op.method_name.upper()}"),
+                op,
+                f"client.{path}.{op.method_name}",
+            )
             for op in resource.operations
         ]
     return views
@@ -111,11 +117,13 @@ def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]
     all_views = [m for r in resources for m in methods[r.class_name]]
     texts = [m.result for m in all_views] + [" ".join(m.params) for m in all_views]
     texts += [v for m in all_views for _, v in m.endpoint_args + m.request_args]
+    texts += wiring.texts(all_views)
     used_models = model_names_used(texts, set(api.model_names))
     imports = ["import builtins"] if shadowed else []
     if any("datetime." in text for text in texts):
         imports.append("import datetime")
     typing_names = ["TYPE_CHECKING", *model_names_used(texts, {"Any", "Literal", "Mapping"})]
+    typing_names += ["overload"] if any(m.overloads for m in all_views) else []
     imports.append(f"from typing import {', '.join(typing_names)}")
     imports.append("")
     imports.append("from .._base_client import RequestOptions")
@@ -129,8 +137,10 @@ def _render_resource(api: Api, top: Resource, views: dict[str, list[MethodView]]
     ]
     if helpers:
         imports.append(f"from .._payload import {', '.join(helpers)}")
+    imports += wiring.runtime_imports(all_views, texts)
     imports.append("from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper")
-    imports.append("from .._types import NOT_GIVEN, Headers, NotGiven, Query, Timeout")
+    type_names = ["NOT_GIVEN", *wiring.file_types(texts), "Headers", "NotGiven", "Query", "Timeout"]
+    imports.append(f"from .._types import {', '.join(type_names)}")
     if used_models:
         imports.append(lay_out_import("..models", used_models))
     imports += [
@@ -170,9 +180,10 @@ def _package_context(api: Api, views: dict[str, list[MethodView]]) -> dict[str, 
         if operations
         else ""
     )
+    plain = [(path, m) for path, m in operations if m.kind == "request"]
     raw = (
-        f"{operations[0][0]}.with_raw_response.{operations[0][1].name}({operations[0][1].example})"
-        if operations
+        f"{plain[0][0]}.with_raw_response.{plain[0][1].name}({plain[0][1].example})"
+        if plain
         else "..."
     )
     from_env = [f"`{c.name}` from `{c.env}`" for c in api.credentials]
@@ -220,6 +231,7 @@ def _package_context(api: Api, views: dict[str, list[MethodView]]) -> dict[str, 
             op.idempotency_header for r in walk(api.resources) for op in r.operations
         ),
         "summary": " ".join((api.description or api.title).split())[:200],
+        **wiring.package_context(api, [m for _, m in operations]),
     }
 
 

@@ -16,6 +16,15 @@ _NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 
 
 @dataclass(frozen=True)
+class Overload:
+    """One ``@overload`` of a method that streams on request (``stream=True``)."""
+
+    params: tuple[str, ...]
+    result: str
+    async_result: str
+
+
+@dataclass(frozen=True)
 class MethodView:
     name: str
     const: str  # module-level Endpoint constant
@@ -28,6 +37,17 @@ class MethodView:
     request_args: tuple[tuple[str, str], ...]  # keyword, python expression
     example: str  # one call, for READMEs
     deprecated: bool
+    # streams, downloads and pages (see render/wiring.py); "request": a plain `_request` call
+    kind: str = "request"  # "request" | "stream" | "download" | "page" | "choice"
+    async_result: str = ""  # the async method's annotation, when it differs from `result`
+    endpoint_type: str = ""  # the Endpoint's type argument, when it differs from `result`
+    overloads: tuple[Overload, ...] = ()
+    stream_const: str = ""  # "choice": the streamed twin of `const`
+    stream_endpoint_args: tuple[tuple[str, str], ...] = ()
+    condition: str = ""  # "choice": the test that picks the stream, e.g. "stream is True"
+    paginator: tuple[tuple[str, str], ...] = ()  # "page": Paginator keyword arguments
+    page_item: str = ""
+    readme_example: str = ""  # a usage snippet, for streams, downloads, uploads and pages
 
 
 def method_view(api: Api, op: Operation, const: str) -> MethodView:
@@ -162,6 +182,9 @@ def _request_args(api: Api, op: Operation) -> tuple[tuple[str, str], ...]:
             args.append((keyword, _mapping(api, params)))
     if op.body is not None and op.body.fields and op.body.model:
         args.append(("body", _build_body(op.body)))
+    elif op.body is not None and op.body.fields:  # a multipart body with files, sent as it is
+        values = "{" + ", ".join(f"{literal(f.json_name)}: {f.name}" for f in op.body.fields) + "}"
+        args.append(("body", values))
     elif op.body is not None:
         args.append(("body", "body"))
     args.append(
@@ -214,6 +237,8 @@ def _placeholder(annotation: str, json_name: str) -> str:
     if first_literal:
         return first_literal.group(1)
     first = annotation.split(" | ")[0]
+    if first in ("FileContent", "FileTypes"):
+        return 'open("upload.bin", "rb")'
     if first == "str":
         return literal(snake(json_name, fallback="value").replace("_", "-"))
     if first == "int":
@@ -247,6 +272,17 @@ def qualify_builtins(view: MethodView, shadowed: frozenset[str]) -> MethodView:
         view,
         params=tuple(param(p) for p in view.params),
         result=qualify(view.result),
+        async_result=qualify(view.async_result),
+        endpoint_type=qualify(view.endpoint_type),
+        page_item=qualify(view.page_item),
+        overloads=tuple(
+            Overload(tuple(param(p) for p in o.params), qualify(o.result), qualify(o.async_result))
+            for o in view.overloads
+        ),
+        stream_endpoint_args=tuple(
+            (k, qualify(v) if k in ("result", "errors", "events") else v)
+            for k, v in view.stream_endpoint_args
+        ),
         endpoint_args=tuple(
             (k, qualify(v) if k in ("result", "errors") else v) for k, v in view.endpoint_args
         ),

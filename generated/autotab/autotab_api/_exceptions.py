@@ -6,7 +6,13 @@ so `str()` and `repr()` of an error never show a credential.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import httpx
+
+if TYPE_CHECKING:
+    from pydantic_core import ValidationError
 
 __all__ = [
     "APIConnectionError",
@@ -19,6 +25,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
+    "InvalidArgumentError",
     "MissingCredentialError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -134,6 +141,42 @@ class MissingCredentialError(APIError):
         super().__init__(message)
         self.arguments = arguments
         self.env_vars = env_vars
+
+
+class InvalidArgumentError(APIError, ValueError):
+    """An argument of a call does not fit the type the spec declares; raised before sending.
+
+    `.argument` names the method's keyword argument (the first one at fault), `.problems` lists
+    each finding as (argument, location inside it, message). Messages never repeat the value.
+    """
+
+    argument: str
+    problems: tuple[tuple[str, str, str], ...]
+
+    def __init__(self, message: str, *, problems: tuple[tuple[str, str, str], ...]) -> None:
+        super().__init__(message)
+        self.argument = problems[0][0] if problems else ""
+        self.problems = problems
+
+
+def invalid_argument(
+    error: ValidationError, arguments: Mapping[str, str], whole: str | None = None
+) -> InvalidArgumentError:
+    """The package's error for pydantic's, naming arguments (`arguments`: JSON name ➜ keyword).
+
+    `whole`: the argument is the whole value validated (a `body=`), not one field of it.
+    """
+    problems = []
+    for finding in error.errors(include_url=False, include_input=False):
+        loc = [str(part) for part in finding["loc"]]
+        if whole is None and loc:
+            name, inner = arguments.get(loc[0], loc[0]), loc[1:]
+        else:
+            name, inner = whole or "body", loc
+        problems.append((name, ".".join(inner), str(finding["msg"])))
+    lines = [f"{name}={' (at ' + at + ')' if at else ''}: {msg}" for name, at, msg in problems]
+    count = "an invalid argument" if len(problems) == 1 else f"{len(problems)} invalid arguments"
+    return InvalidArgumentError(f"{count}: " + "; ".join(lines), problems=tuple(problems))
 
 
 class ConfigurationError(APIError):

@@ -6,9 +6,11 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from pydantic_core import ValidationError
+
 from ._auth import SecretStore
-from ._exceptions import ConfigurationError, MissingCredentialError
-from ._types import NotGiven
+from ._exceptions import ConfigurationError, MissingCredentialError, invalid_argument
+from ._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -23,20 +25,43 @@ class _HasCredentials(Protocol):
     def _env_vars(self) -> Mapping[str, str]: ...
 
 
-__all__ = ["build_body", "client_param", "credential", "query_string", "require", "server_url"]
+__all__ = [
+    "build_body",
+    "build_optional_body",
+    "client_param",
+    "credential",
+    "query_string",
+    "require",
+    "server_url",
+]
 
 M = TypeVar("M", bound="BaseModel")
 V = TypeVar("V")
 
 
-def build_body(model: type[M], values: Mapping[str, object]) -> M:
+def build_body(
+    model: type[M], values: Mapping[str, object], arguments: Mapping[str, str] | None = None
+) -> M:
     """The request model from the arguments the caller gave (by JSON name).
 
     Arguments left at `NOT_GIVEN` are not set, so they are not sent; wrong types fail
-    here, before anything goes on the wire, with pydantic's field-by-field message.
+    here, before anything goes on the wire, with `InvalidArgumentError` naming each argument
+    (`arguments` maps JSON names to the method's keywords where they differ).
     """
     given: dict[str, Any] = {k: v for k, v in values.items() if not isinstance(v, NotGiven)}
-    return model.model_validate(given)
+    try:
+        return model.model_validate(given)
+    except ValidationError as error:
+        raise invalid_argument(error, arguments or {}) from None
+
+
+def build_optional_body(
+    model: type[M], values: Mapping[str, object], arguments: Mapping[str, str] | None = None
+) -> M | NotGiven:
+    """`build_body` for an optional body: `NOT_GIVEN` (no body is sent) when no argument is given."""
+    if all(isinstance(v, NotGiven) for v in values.values()):
+        return NOT_GIVEN
+    return build_body(model, values, arguments)
 
 
 def query_string(value: object) -> Mapping[str, object]:

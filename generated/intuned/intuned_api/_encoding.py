@@ -40,7 +40,6 @@ __all__ = [
     "encode_body",
     "encode_cookies",
     "encode_headers",
-    "encode_query",
     "is_model",
     "render_path",
     "set_headers",
@@ -110,29 +109,6 @@ def _path_value(name: str, params: Mapping[str, object]) -> str:
     return quote(value, safe="")
 
 
-def encode_query(query: Mapping[str, object] | None) -> list[tuple[str, str]]:
-    """Query pairs: unset values dropped, sequences as repeated keys, objects as `key[field]`."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in (query or {}).items():
-        _add_query(pairs, key, value)
-    return pairs
-
-
-def _add_query(pairs: list[tuple[str, str]], key: str, value: object) -> None:
-    if value is None or isinstance(value, NotGiven):
-        return
-    if is_model(value):
-        value = to_jsonable(value)
-    if isinstance(value, Mapping):
-        for field_name, item in value.items():
-            _add_query(pairs, f"{key}[{field_name}]", item)
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            _add_query(pairs, key, item)
-    else:
-        pairs.append((key, _scalar(value)))
-
-
 def encode_headers(headers: Mapping[str, object] | None) -> dict[str, str]:
     """Header values as strings, unset ones dropped, each checked with `check_header`."""
     encoded: dict[str, str] = {}
@@ -179,7 +155,8 @@ def encode_body(body: object, encoding: BodyEncoding | None) -> BodyParts:
 
 
 def _with_tags(model: BaseModel, data: Any) -> Any:
-    """``data`` (a dump of ``model``) plus the constant tags the caller left at their default.
+    """``data`` (a dump of ``model``) plus the constant tags the caller left at their default,
+    less the fields the spec marks ``readOnly`` (a model read from a response can be sent back).
 
     A discriminator field such as ``type: Literal["goto"] = "goto"`` is never "set" by a caller
     who builds ``GotoAction(url=...)``, so ``exclude_unset`` would drop it; the server needs it.
@@ -188,7 +165,10 @@ def _with_tags(model: BaseModel, data: Any) -> Any:
         return data
     for name, field in type(model).model_fields.items():
         key = field.serialization_alias or field.alias or name
-        if name not in model.model_fields_set:
+        extra = field.json_schema_extra
+        if isinstance(extra, dict) and extra.get("readOnly") is True:
+            data.pop(key, None)  # the server's to set: never sent, even when the model holds it
+        elif name not in model.model_fields_set:
             if get_origin(field.annotation) is Literal and get_args(field.annotation) == (
                 field.default,
             ):

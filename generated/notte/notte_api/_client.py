@@ -26,7 +26,7 @@ _SCHEMES: Mapping[str, AuthScheme] = {
         token_url="token", flows=("password",), scopes=(), credential="api_key"
     ),
 }
-_DEFAULT_BASE_URL: str | None = None
+_DEFAULT_BASE_URL: str | None = "https://api.notte.cc"
 _BASE_URL_ENV = "NOTTE_BASE_URL"
 
 
@@ -39,7 +39,7 @@ class Notte(SyncAPIClient):
 
     Arguments not passed are read from the environment when the client is built: `api_key`
     from `NOTTE_API_KEY`, `username` from `NOTTE_USERNAME`, `password` from
-    `NOTTE_PASSWORD`, `base_url` from `NOTTE_BASE_URL`.
+    `NOTTE_PASSWORD`, `base_url` from `NOTTE_BASE_URL` (default: https://api.notte.cc).
     """
 
     def __init__(
@@ -88,7 +88,7 @@ class AsyncNotte(AsyncAPIClient):
 
     Arguments not passed are read from the environment when the client is built: `api_key`
     from `NOTTE_API_KEY`, `username` from `NOTTE_USERNAME`, `password` from
-    `NOTTE_PASSWORD`, `base_url` from `NOTTE_BASE_URL`.
+    `NOTTE_PASSWORD`, `base_url` from `NOTTE_BASE_URL` (default: https://api.notte.cc).
     """
 
     def __init__(

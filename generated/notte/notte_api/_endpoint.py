@@ -11,6 +11,8 @@ from ._types import BodyEncoding, Security, StreamFormat
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
+    from ._query import QueryStyle
+
 __all__ = ["STREAM_ACCEPT", "Endpoint"]
 
 T = TypeVar("T")
@@ -31,7 +33,9 @@ class Endpoint(Generic[T]):
     `result` is the annotation a 2xx JSON body is validated against (`None`: no body is
     expected; `Any`: the decoded JSON; `bytes`: the raw body). `errors` maps status keys of the
     spec ("404", "4XX", "default") to the models of declared error bodies. `security` is an OR of
-    ANDs of scheme names, `()` meaning no auth. Instances compare by identity.
+    ANDs of scheme names, `()` meaning no auth. `query_styles` gives the `style`, `explode` and
+    `allowReserved` of query parameters that need them (see `_query`). Instances compare by
+    identity.
 
     Streamed operations (`client._stream`, `client._download`) also say their `stream` format;
     for a stream, `result` is the type of one item, `events` maps SSE event names to item types
@@ -42,6 +46,8 @@ class Endpoint(Generic[T]):
     path: str
     result: Any
     errors: Mapping[str, Any] = field(default_factory=dict)
+    query_styles: Mapping[str, QueryStyle] = field(default_factory=dict)
+    """How query parameters (by JSON name) are serialized, where OpenAPI's default does not do."""
     security: Security = ()
     idempotency_header: str | None = None
     body_encoding: BodyEncoding | None = None

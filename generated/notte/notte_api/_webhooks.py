@@ -114,7 +114,11 @@ class Webhooks(Generic[E]):
         discriminator: str | None = None,
         secret: str | None = None,
         credential: str = "webhook_secret",
+        require_signature: bool = True,
     ) -> None:
+        """`require_signature=False` (an API that declares no signatures): `unwrap` verifies
+        only when a secret is known (argument, `secret=`, or the client's credential)."""
+        self._require_signature = require_signature
         if events is not None and not discriminator:
             raise ValueError("events= needs discriminator=, the property that names the event")
         self._client, self._secret, self._credential = client, secret, credential
@@ -166,7 +170,12 @@ class Webhooks(Generic[E]):
         tolerance: float | timedelta = DEFAULT_TOLERANCE,
     ) -> E:
         """`verify` the delivery, then parse its body into the API's event type."""
-        self.verify(body, headers, secret=secret, tolerance=tolerance)
+        client = self._client
+        known = (
+            secret or self._secret or (client._secrets.get(self._credential) if client else None)
+        )
+        if self._require_signature or known:
+            self.verify(body, headers, secret=secret, tolerance=tolerance)
         return self.parse(body)
 
     def parse(self, body: bytes | str) -> E:

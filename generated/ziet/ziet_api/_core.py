@@ -14,10 +14,11 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from urllib.parse import urljoin
 
 import httpx
+from pydantic_core import ValidationError
 
 from ._auth import (
     CERT,
@@ -38,7 +39,6 @@ from ._encoding import (
     encode_body,
     encode_cookies,
     encode_headers,
-    encode_query,
     is_model,
     render_path,
     set_headers,
@@ -51,9 +51,11 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
+    invalid_argument,
 )
 from ._logging import logger, protect_httpx_logs, redact_request, redact_url
 from ._oauth2 import TokenCache, read_token
+from ._query import encode_pairs, encode_query
 from ._response import parse_result, status_error
 from ._retry import (
     IDEMPOTENT_METHODS,
@@ -65,6 +67,9 @@ from ._retry import (
 from ._types import NOT_GIVEN, Cert, Headers, NotGiven, Query, Security, Timeout, Verify
 from ._uploads import Upload, prepare_upload
 from ._version import __title__, __version__
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -102,6 +107,7 @@ class Call:
     method: str
     url: str
     query: list[tuple[str, str]]
+    """Percent-encoded (name, value) pairs, as they go on the wire (see `_query`)."""
     headers: HeaderMap
     cookies: dict[str, object]
     body: BodyParts
@@ -281,7 +287,7 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
     ) -> Call:
         options = options or RequestOptions()
         schemes = self._schemes_for(endpoint)
-        pairs = encode_query(query)
+        pairs = encode_query(query, endpoint.query_styles)
         if options.extra_query:
             extra = encode_query(options.extra_query)
             pairs = [pair for pair in pairs if pair[0] not in dict(extra)] + extra
@@ -296,7 +302,7 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         adapter = endpoint.body_adapter()
         if adapter is not None and body is not None and not isinstance(body, NotGiven):
             if not is_model(body):  # a model was validated when it was built
-                body = adapter.validate_python(body)  # wrong types fail here, before sending
+                body = _checked(adapter, body)  # wrong types fail here, before sending
         is_async = isinstance(self._http, httpx.AsyncClient)
         upload = prepare_upload(encode_body(body, endpoint.body_encoding), is_async)
         body_parts = upload.parts
@@ -359,11 +365,13 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
             cookie = encode_cookies({**call.cookies, **auth.cookies})
             if cookie and "cookie" not in headers:
                 headers["cookie"] = ("Cookie", cookie)
-        query = call.query + auth.query
+        url = call.url
+        query = call.query + encode_pairs(auth.query) if auth.query else call.query
+        if query:  # written here, not by httpx: OpenAPI's delimiters must stay as they are
+            url += ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in query)
         return self._http.build_request(
             call.method,
-            call.url,
-            params=tuple(query) if query else None,  # None: httpx skips re-parsing the URL
+            url,
             headers=list(headers.values()),
             timeout=call.timeout,
             **call.body,
@@ -487,6 +495,14 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         if logger.isEnabledFor(logging.DEBUG):
             where = self._where(request)
             logger.debug("retrying %s in %.2f s (retry %d of %d)", where, delay, retry, retries)
+
+
+def _checked(adapter: TypeAdapter[Any], body: object) -> object:
+    """`body` validated, or `InvalidArgumentError` naming `body=` (never pydantic's own error)."""
+    try:
+        return adapter.validate_python(body)
+    except ValidationError as error:
+        raise invalid_argument(error, {}, whole="body") from None
 
 
 def _check_max_retries(value: int) -> int:

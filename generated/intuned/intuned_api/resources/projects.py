@@ -131,6 +131,11 @@ class RunsResource:
                     "authSession": auth_session,
                     "sink": sink,
                 },
+                {
+                    "saveTrace": "save_trace",
+                    "requestTimeout": "request_timeout",
+                    "authSession": "auth_session",
+                },
             ),
             options=RequestOptions(
                 extra_headers=extra_headers,
@@ -238,6 +243,11 @@ class AsyncRunsResource:
                     "retry": retry,
                     "authSession": auth_session,
                     "sink": sink,
+                },
+                {
+                    "saveTrace": "save_trace",
+                    "requestTimeout": "request_timeout",
+                    "authSession": "auth_session",
                 },
             ),
             options=RequestOptions(
