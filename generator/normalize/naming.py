@@ -104,16 +104,23 @@ _ONE_TAG_IS_A_RESOURCE = 10
 
 
 def resource_parts(
-    op: Mapping[str, Any], path: str, parents: dict[str, list[str]], use_tags: bool = True
+    op: Mapping[str, Any],
+    path: str,
+    parents: dict[str, list[str]],
+    use_tags: bool = True,
+    method: str = "get",
 ) -> list[str]:
-    """The nested resource an operation belongs to (rule 1)."""
+    """The nested resource an operation belongs to (rule 1); untagged, a part after an item
+    that is not a verb is a resource of its own (``DELETE /templates/{id}/schema`` ➜
+    ``client.templates.schema.delete``)."""
     tags = op.get("tags") if use_tags else None
     if isinstance(tags, list) and tags and isinstance(tags[0], str) and tags[0].strip():
         if tags[0] in parents:
             return parents[tags[0]]
         return [p for p in tags[0].split(".") if p.strip()] or [tags[0]]
     shape = _Shape(path)
-    return shape.collections or ["default"]
+    part = [shape.action] if shape.action and method.lower() != "post" else []
+    return [*shape.collections, *part] or ["default"]
 
 
 def choose_names(
@@ -132,9 +139,7 @@ def choose_names(
     return tuple(dict.fromkeys([rest, by_param, *([own] if own else [])]))
 
 
-def _from_operation_id(
-    operation_id: str, resource_key: str, method: str, path: str
-) -> str | None:
+def _from_operation_id(operation_id: str, resource_key: str, method: str, path: str) -> str | None:
     """``function_run_start`` under ``functions`` ➜ ``run_start``: the operationId's words less
     the resource's own, a version tag (``list_v1``), a trailing ``by_id``, and the path and
     method FastAPI appends (``get_fields_v1_fields_get`` ➜ ``get_fields``); None when nothing
@@ -216,6 +221,8 @@ def _rest_name(method: str, shape: _Shape, resource: list[str]) -> str:
     """The REST verb for the path's shape, named after its collection when that collection is
     not the resource's own."""
     verb = method.lower()
+    if shape.action is not None and _same_noun(shape.action, resource[-1]):
+        return names.method(_ITEM_VERBS.get(verb, verb))  # client.templates.schema.delete()
     if shape.action is not None:
         if verb == "post":
             return names.method(shape.action)  # an action: copy, cancel, restore

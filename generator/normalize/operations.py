@@ -111,7 +111,7 @@ class OperationBuilder:
         global_security: Any,
         pointer: str,
     ) -> None:
-        node = self._resource_node(op, path)
+        node = self._resource_node(op, path, method)
         choices = choose_names(op, op.get("operationId"), method, path, node.path)
         operation_id = str(op.get("operationId") or f"{method} {path}")
         if operation_id in self._operation_ids:
@@ -180,8 +180,8 @@ class OperationBuilder:
         reason = exc.message if isinstance(exc, SpecError) else f"{type(exc).__name__}: {exc}"
         self.warnings.append(f"{pointer}: cannot be read ({reason}); {outcome}")
 
-    def _resource_node(self, op: Mapping[str, Any], path: str) -> _Node:
-        parts = resource_parts(op, path, self._tag_parents, self._use_tags)
+    def _resource_node(self, op: Mapping[str, Any], path: str, method: str) -> _Node:
+        parts = resource_parts(op, path, self._tag_parents, self._use_tags, method)
         tags = op.get("tags")
         tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else ""
         node = self._root
