@@ -187,8 +187,10 @@ def _says_nothing_more(operation_id: str, method: str, path: str) -> bool:
         return False
     # ``getJob``, ``getMe``: a verb and one noun read as a person's name for the method; an id
     # that also spells a parameter or several segments (``get_files_id``) was made from the path
-    params = {w for s in re.findall(r"{([^}]*)}", path) for w in names.words(s)}
     literal = {names.singular(w) for w in names.words(re.sub(r"{[^}]*}", "", path))}
+    params = {  # a parameter's own words: ``id`` of {file_id}, not ``file``
+        w for p in re.findall(r"{([^}]*)}", path) for w in names.words(p)
+    } - literal
     spelled = {names.singular(w) for w in words} & literal
     return bool(params & set(words)) or len(spelled) >= 2
 
