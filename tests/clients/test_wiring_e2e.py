@@ -123,8 +123,8 @@ def test_streams_downloads_and_uploads_against_a_loopback_server(paged: tuple[An
         )
         server.routes["/upload"] = lambda seen: Reply(json={"id": len(seen.body)})
         client = module.WiringPaged(base_url=server.url)
-        assert client.chat.chat(prompt="hi").id == 9
-        with client.chat.chat(prompt="hi", stream=True) as stream:
+        assert client.chat.create(prompt="hi").id == 9
+        with client.chat.create(prompt="hi", stream=True) as stream:
             assert [item.id for item in stream] == [1, 2]
         with client.files.get("f1") as download:
             assert download.read() == b"%PDF-1"
@@ -228,9 +228,9 @@ def test_generated_wiring_package_passes_mypy_strict(paged: tuple[Any, Path]) ->
         "from wiring_paged_api import WiringPaged as Paged, Stream\n"
         "from wiring_paged_api.models import Item\n"
         "c = Paged()\n"
-        "a: Item = c.chat.chat(prompt='x')\n"
-        "b: Item = c.chat.chat(prompt='x', stream=False)\n"
-        "s: Stream[Item] = c.chat.chat(prompt='x', stream=True)\n"
+        "a: Item = c.chat.create(prompt='x')\n"
+        "b: Item = c.chat.create(prompt='x', stream=False)\n"
+        "s: Stream[Item] = c.chat.create(prompt='x', stream=True)\n"
         "ids: list[int] = [i.id for i in c.items.list_cursor()]\n"
     )
     result = subprocess.run(
