@@ -198,6 +198,8 @@ class Layout:
                     continue
                 if position != 0 or not self._closes(bracket, stripped):
                     return False
+                if bracket.optional and bracket.commas == 1 and bracket.comma_items == 1:
+                    return False  # an exploded one-item tuple: its comma is not magic to black
                 if bracket.comma_items and self.stack:
                     self.stack[-1].item.exploded = True
             elif ch == "," and self.stack:

@@ -49,7 +49,9 @@ _RESPELLED_ESCAPE = re.compile(
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e-?[0-9]+)?")  # black drops an exponent's "+"
 _BACKSLASH_NEWLINE = re.compile(r"\\\s*\n")
 _MISPLACED_SPACE = re.compile(r"  |\( | \)|\[ | \]| ,| :|,[^ )\]}]| \*\* |[^ ]->|->[^ ]")
-_LONE_STRING = re.compile(r'[rb]?"x*",?')
+# a string alone on its line in brackets, maybe a keyword's (``path="...",``): black cannot
+# split it, however long
+_LONE_STRING = re.compile(r'(?:[A-Za-z_][A-Za-z0-9_]*=)?[rb]?"x*",?')
 _INLINE_COMMENT = re.compile(r"(?P<code>[^#]*[^#\s])  # (?P<text>[^#\s][^#]*)")
 _LEAVES = (ast.expr_context, ast.Name, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
 
@@ -105,7 +107,20 @@ def settled(piece: str) -> bool:
             text = _segment(lines, node)
             if text is None or not _NUMBER.fullmatch(text):
                 return False
+    if any(_rhs_preferred(node, lines) for node in _walk(tree) if isinstance(node, ast.AnnAssign)):
+        return False
     return _settled_lines(lines, string_lines, masks)
+
+
+def _rhs_preferred(node: ast.AnnAssign, lines: list[str]) -> bool:
+    """An annotated assignment whose annotation spans lines though it would fit on the first
+    one: black then keeps the annotation whole and splits the value instead (``= (``)."""
+    annotation = node.annotation
+    if node.value is None or annotation.end_lineno in (None, annotation.lineno):
+        return False
+    head = lines[node.lineno - 1][: annotation.col_offset]
+    flat = ast.unparse(annotation)
+    return display_width(head + flat + " = (") <= LINE_LENGTH
 
 
 def _walk(tree: ast.AST) -> Iterator[ast.AST]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import re
 
-__all__ = ["LINE_LENGTH", "lay_out", "lay_out_import", "lay_out_parameter"]
+__all__ = ["LINE_LENGTH", "lay_out", "lay_out_generic_call", "lay_out_import", "lay_out_parameter"]
 
 from ..storage import LINE_LENGTH
 
@@ -87,6 +87,8 @@ def lay_out_parameter(parameter: str, indent: int) -> str:
     line = " " * indent + parameter + ","
     name, colon, rest = parameter.partition(": ")
     annotation, equals, default = rest.rpartition(" = ")
+    if colon and not equals and _width(line) > LINE_LENGTH:
+        return _parenthesized(name, rest, indent) or line  # a required parameter
     if _width(line) <= LINE_LENGTH or not (colon and equals) or not default.isidentifier():
         return line
     parsed = _parse(annotation)
@@ -102,6 +104,16 @@ def lay_out_parameter(parameter: str, indent: int) -> str:
     except _BlackDecides:
         return line
     return "\n".join([f"{pad}{name}: (", *body, f"{pad}) = {default},"])
+
+
+def _parenthesized(name: str, annotation: str, indent: int) -> str | None:
+    """``name: (`` annotation ``),`` when the annotation fits on a line of its own: black's
+    layout of a long required parameter; None when black would split it further."""
+    pad = " " * indent
+    inner = f"{pad}    {annotation}"
+    if _width(inner) > LINE_LENGTH or _parse(annotation) is None:
+        return None
+    return "\n".join([f"{pad}{name}: (", inner, f"{pad}),"])
 
 
 def _union_operands(node: ast.expr) -> list[ast.expr]:
@@ -126,12 +138,23 @@ def _union_lines(node: ast.expr, indent: int, source: _Source) -> list[str]:
     return lines
 
 
-def lay_out_import(module: str, names: list[str]) -> str:
-    """``from module import names`` as black writes it."""
-    line = f"from {module} import {', '.join(names)}"
+def lay_out_generic_call(target: str, callee: str, argument: str) -> str:
+    """The opening line of ``target = callee[argument](`` (its arguments follow, exploded) as
+    black writes it: on one line if it fits, else the subscript split onto its own line."""
+    line = f"{target} = {callee}[{argument}]("
     if _width(line) <= LINE_LENGTH:
         return line
-    return "\n".join([f"from {module} import (", *(f"    {name}," for name in names), ")"])
+    return f"{target} = {callee}[\n    {argument}\n]("
+
+
+def lay_out_import(module: str, names: list[str], indent: int = 0) -> str:
+    """``from module import names`` at ``indent`` spaces, as black writes it."""
+    pad = " " * indent
+    line = f"{pad}from {module} import {', '.join(names)}"
+    if _width(line) <= LINE_LENGTH:
+        return line
+    inner = [f"{pad}    {name}," for name in names]
+    return "\n".join([f"{pad}from {module} import (", *inner, f"{pad})"])
 
 
 def _lines(prefix: str, node: ast.expr, suffix: str, indent: int, source: _Source) -> list[str]:

@@ -14,7 +14,7 @@ from ..ir import Api, AuthScheme, Resource, Server
 from ..names import SHADOWABLE_BUILTINS, doc, literal, toml
 from ..storage import templates_dir
 from . import wiring
-from .layout import lay_out, lay_out_import, lay_out_parameter
+from .layout import lay_out, lay_out_generic_call, lay_out_import, lay_out_parameter
 from .signatures import (
     MethodView,
     method_view,
@@ -43,6 +43,10 @@ def _environment() -> jinja2.Environment:
         prefix, expression, suffix, indent
     )
     env.filters["lay_out_parameter"] = lay_out_parameter
+    env.globals["endpoint_head"] = lambda target, argument: lay_out_generic_call(
+        target, "Endpoint", argument
+    )
+    env.globals["import_line"] = lay_out_import
     env.filters["toml"] = toml  # not json.dumps: its surrogate pairs are not valid TOML
     return env
 

@@ -17,6 +17,7 @@ from dataclasses import fields, replace
 
 from ..ir import Api, Operation, Pagination, Streaming
 from ..names import literal
+from .layout import lay_out_import
 from .signatures import MethodView, Overload
 
 _PAGINATOR_DEFAULTS = {
@@ -214,7 +215,7 @@ def package_context(api: Api, views: list[MethodView]) -> dict[str, object]:
         )
         modules["._webhooks"].update(("WebhookSignatureError", "WebhookTimestampError"))
     exports = sorted(n for names in modules.values() for n in names)
-    imports = [f"from {m} import {', '.join(sorted(n))}" for m, n in sorted(modules.items())]
+    imports = [lay_out_import(m, sorted(n)) for m, n in sorted(modules.items())]
     return {
         "exports": exports,
         "export_imports": imports,

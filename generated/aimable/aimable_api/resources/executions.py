@@ -37,7 +37,7 @@ class ExecutionsResource:
 
     @property
     def with_raw_response(self) -> ExecutionsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return ExecutionsResourceWithRawResponse(self)
 
     def start_standalone(
@@ -97,7 +97,7 @@ class AsyncExecutionsResource:
 
     @property
     def with_raw_response(self) -> AsyncExecutionsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return AsyncExecutionsResourceWithRawResponse(self)
 
     async def start_standalone(

@@ -37,7 +37,7 @@ class RunResource:
 
     @property
     def with_raw_response(self) -> RunResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return RunResourceWithRawResponse(self)
 
     def start(
@@ -76,7 +76,7 @@ class AsyncRunResource:
 
     @property
     def with_raw_response(self) -> AsyncRunResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return AsyncRunResourceWithRawResponse(self)
 
     async def start(

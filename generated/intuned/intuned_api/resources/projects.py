@@ -50,7 +50,7 @@ class ProjectsResource:
 
     @property
     def with_raw_response(self) -> ProjectsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return ProjectsResourceWithRawResponse(self)
 
 
@@ -67,7 +67,7 @@ class RunsResource:
 
     @property
     def with_raw_response(self) -> RunsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return RunsResourceWithRawResponse(self)
 
     def start(
@@ -163,7 +163,7 @@ class AsyncProjectsResource:
 
     @property
     def with_raw_response(self) -> AsyncProjectsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return AsyncProjectsResourceWithRawResponse(self)
 
 
@@ -180,7 +180,7 @@ class AsyncRunsResource:
 
     @property
     def with_raw_response(self) -> AsyncRunsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return AsyncRunsResourceWithRawResponse(self)
 
     async def start(

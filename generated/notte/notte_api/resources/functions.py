@@ -37,7 +37,7 @@ class FunctionsResource:
 
     @property
     def with_raw_response(self) -> FunctionsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return FunctionsResourceWithRawResponse(self)
 
     def run_start(
@@ -95,7 +95,7 @@ class AsyncFunctionsResource:
 
     @property
     def with_raw_response(self) -> AsyncFunctionsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return AsyncFunctionsResourceWithRawResponse(self)
 
     async def run_start(

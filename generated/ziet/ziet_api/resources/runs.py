@@ -35,7 +35,7 @@ class RunsResource:
 
     @property
     def with_raw_response(self) -> RunsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return RunsResourceWithRawResponse(self)
 
     def invoke(
@@ -77,7 +77,7 @@ class AsyncRunsResource:
 
     @property
     def with_raw_response(self) -> AsyncRunsResourceWithRawResponse:
-        """The same methods, returning the HTTP response (status, headers) with the parsed result."""
+        """The same methods, each returning the HTTP response with its parsed result."""
         return AsyncRunsResourceWithRawResponse(self)
 
     async def invoke(
