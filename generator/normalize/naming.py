@@ -119,6 +119,8 @@ def resource_parts(
             return parents[tags[0]]
         return [p for p in tags[0].split(".") if p.strip()] or [tags[0]]
     shape = _Shape(path)
+    if shape.rpc_prefix is not None:  # /api/chat, /api/pull: actions of the API itself
+        return [shape.rpc_prefix]
     part = [shape.action] if shape.action and method.lower() != "post" else []
     return [*shape.collections, *part] or ["default"]
 
@@ -213,6 +215,19 @@ class _Shape:
                 self.collections.append(segment)
         if segments and segments[-1].startswith("{") and segments[-1].endswith("}"):
             self.item_param = segments[-1][1:-1]
+        # ``/api/chat``: one word that is no collection, after a prefix (api, v1): the prefix
+        # groups such actions (``client.api.chat``), as nothing else in the path does
+        self.rpc_prefix: str | None = None
+        prefixes = [x for x in segments if _VERSION.fullmatch(x.lower())]
+        if (
+            prefixes
+            and self.item_param is None
+            and len(self.collections) == 1
+            and self.action is None
+            and len(segments) == len(prefixes) + 1
+            and names.singular(self.collections[0]) == self.collections[0]
+        ):
+            self.rpc_prefix = prefixes[-1]
 
     @property
     def leaf(self) -> str | None:

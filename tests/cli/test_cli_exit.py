@@ -80,7 +80,11 @@ def test_no_helper_outlives_a_generate(tmp_path: Path) -> None:
     runs = {
         "cold": [str(spec), "--overlay", str(overlay), "-o", str(out)],
         "warm": [str(spec), "--overlay", str(overlay), "-o", str(out)],  # up to date: no use
-        "broken": [str(REPO / "tests" / "broken" / "unknown-version.yaml"), "-o", str(tmp_path / "b")],
+        "broken": [
+            str(REPO / "tests" / "broken" / "unknown-version.yaml"),
+            "-o",
+            str(tmp_path / "b"),
+        ],
     }
     for name, args in runs.items():
         done = subprocess.run(

@@ -49,9 +49,9 @@ def test_notte_from_2026_01_to_2026_04_breaks_and_is_fast() -> None:
     assert lines[-2:] == ["version: 1.4.40 ➜ 2.0.0", "bump: major"]
     for expected in (
         "  breaking  client.workflows: resource removed",
-        "  feature   client.functions: new resource with create(), delete(), download_url(), "
-        "fork(), list(), list_runs_by_id(), run_get_metadata(), run_start(), run_stop(), "
-        "run_update_metadata(), schedule_delete(), schedule_set(), update()",
+        "  feature   client.functions: new resource with create(), delete(), delete_schedule(), "
+        "download_url(), fork(), list(), list_runs(), run_get_metadata(), run_start(), run_stop(), "
+        "run_update_metadata(), schedule_set(), update()",
         "  breaking  client.agents.stop(session_id=...): type narrowed: None | str ➜ str",
         "  breaking  client.sessions.start(timeout_minutes=...): argument removed",
         "  feature   client.sessions.start(vault_id=...): new optional argument",

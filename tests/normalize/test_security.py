@@ -1453,7 +1453,7 @@ async def test_requirement_combinations_pass_prism(
     }
     full, full_rec = recorded(combos, flavour, url, **everything)
     for name in ("inherited", "override", "both", "either", "optional", "public"):
-        assert (await done(getattr(getattr(full, name), name)())).ok is True
+        assert (await done(getattr(full, name).retrieve())).ok is True
     assert [evidence(r) for r in full_rec.requests] == [
         {"x-key": "Key hk"},  # the global requirement, with its declared prefix
         {"cookie": "session=sk"},  # the operation's own requirement replaces the global one
@@ -1464,7 +1464,7 @@ async def test_requirement_combinations_pass_prism(
     ]
 
     token_only, token_rec = recorded(combos, flavour, url, token="tk")
-    assert (await done(token_only.either.either())).ok is True
+    assert (await done(token_only.either.retrieve())).ok is True
     assert (await done(token_only.optional.retrieve())).ok is True
     anonymous, anonymous_rec = recorded(combos, flavour, url)
     assert (

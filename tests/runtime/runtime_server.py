@@ -170,7 +170,9 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             raw = server.raw.get(urlsplit(self.path).path)
             if raw is not None:
                 with server._lock:
-                    server.seen.append(Seen(self.command, self.path, headers, b"", time.monotonic()))
+                    server.seen.append(
+                        Seen(self.command, self.path, headers, b"", time.monotonic())
+                    )
                 raw(self)
                 return
             pieces: list[bytes] = []

@@ -35,7 +35,9 @@ SCHEMES: dict[str, tuple[dict[str, str], Callable[[Seen], bool]]] = {
 FAILURES = {
     "status": lambda: Reply(403, json={"error": "denied", "message": "no"}),
     "connection": lambda: Reply(reset=True),
-    "invalid body": lambda: Reply(200, body="not json", headers={"Content-Type": "application/json"}),
+    "invalid body": lambda: Reply(
+        200, body="not json", headers={"Content-Type": "application/json"}
+    ),
 }
 
 

@@ -188,7 +188,11 @@ def test_the_decoder_gives_the_same_events_however_the_bytes_are_cut(rt: Any) ->
         return [event for chunk in chunks for event in decoder.feed(chunk)]
 
     whole = decode([body])
-    assert [event.data for event in whole] == ["first\nsecond\n", "keeps the last id", " two spaces"]
+    assert [event.data for event in whole] == [
+        "first\nsecond\n",
+        "keeps the last id",
+        " two spaces",
+    ]
     for cut in range(len(body) + 1):
         assert decode([body[:cut], body[cut:]]) == whole, cut
     assert decode([bytes([b]) for b in body]) == whole

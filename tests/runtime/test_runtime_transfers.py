@@ -17,7 +17,11 @@ DATA = bytes(range(256)) * 1000
 
 def download_endpoint(api: Harness) -> Any:
     return api.rt._base_client.Endpoint(
-        method="GET", path="/files/{id}", result=bytes, stream="binary", errors={"404": api.rt.Error}
+        method="GET",
+        path="/files/{id}",
+        result=bytes,
+        stream="binary",
+        errors={"404": api.rt.Error},
     )
 
 

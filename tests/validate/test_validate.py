@@ -71,7 +71,9 @@ def test_missing_openapi_field(tmp_path: Path) -> None:
 
 def test_a_3_1_document_without_paths_is_valid() -> None:
     """3.1 allows a document of only components (or webhooks): a package of models."""
-    assert validate_spec(load_spec(TESTS / "fixtures" / "components-only-3.1.yaml"), strict=True) == ()
+    assert (
+        validate_spec(load_spec(TESTS / "fixtures" / "components-only-3.1.yaml"), strict=True) == ()
+    )
 
 
 def test_a_parameter_without_in_is_an_error_even_when_lenient() -> None:

@@ -61,9 +61,9 @@ def _pipeline_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
     real = pipeline.generate_files
 
-    def counting(config, lanes=None):  # type: ignore[no-untyped-def]
+    def counting(config, lanes=None, **options):  # type: ignore[no-untyped-def]
         runs.append(1)
-        return real(config, lanes)
+        return real(config, lanes, **options)
 
     monkeypatch.setattr(pipeline, "generate_files", counting)
     return runs
