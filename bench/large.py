@@ -51,8 +51,15 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, floa
     )  # fmt: skip
     wall = time.perf_counter() - started
     rss = float(rss_file.read_text().strip().splitlines()[-1]) / 1024
-    failure = "" if result.returncode == 0 else (result.stderr or result.stdout)[-300:]
-    return wall, rss, failure
+    return wall, rss, "" if result.returncode == 0 else _reason(result.stdout + result.stderr)
+
+
+def _reason(output: str) -> str:
+    """The line that says why a run failed (Java's exception, or clientgen's error)."""
+    for line in output.splitlines():
+        if line.startswith(("Exception in thread", "error:")):
+            return line.split(": ", 1)[-1][:120]
+    return output.strip().splitlines()[-1][:120] if output.strip() else "failed"
 
 
 def generator_jar() -> list[str] | None:
@@ -75,6 +82,7 @@ def main() -> None:
         sys.exit("OpenAPI Generator needs a Java runtime (java on PATH)")
     version = subprocess.run([*ogen, "version"], capture_output=True, text=True).stdout.strip()
     rows: list[str] = []
+    notes: list[str] = []
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     for name in SPECS:
         spec = APIS / name
@@ -103,12 +111,16 @@ def main() -> None:
             cells.append((wall, rss, failures))
             print(f"{name} {side}: {wall:.1f} s, {rss:.0f} MB" + (f" FAILED: {failures[0]}" if failures else ""))
         (cg_wall, cg_rss, cg_fail), (og_wall, og_rss, og_fail) = cells
+        og_cell = f"failed after {og_wall:.1f}" if og_fail else f"{og_wall:.1f}"
+        ratio = "—" if og_fail or cg_fail else f"{cg_wall / og_wall:.2f}x"
         rows.append(
-            f"| {name} | {cg_wall:.1f} | {cg_rss:.0f} | {og_wall:.1f} | {og_rss:.0f} | "
-            f"{cg_wall / og_wall:.2f}x | {'yes' if cg_rss <= MEMORY_LIMIT_MB and not cg_fail else 'NO'} |"
-            + (f" clientgen failed: {cg_fail[:80]!r}" if cg_fail else "")
-            + (f" openapi-generator failed: {og_fail[:80]!r}" if og_fail else "")
+            f"| {name} | {cg_wall:.1f}{' (failed)' if cg_fail else ''} | {cg_rss:.0f} | {og_cell} | "
+            f"{og_rss:.0f} | {ratio} | {'yes' if cg_rss <= MEMORY_LIMIT_MB and not cg_fail else 'NO'} |"
         )
+        if og_fail:
+            notes.append(f"- {name}: OpenAPI Generator: `{og_fail[0]}`")
+        if cg_fail:
+            notes.append(f"- {name}: clientgen: `{cg_fail[0]}`")
     command = "python bench/large.py" + (f" --runs {args.runs}" if args.runs != 1 else "")
     section = "\n".join([
         LARGE_BEGIN, "## 6. The largest published specs: clientgen vs OpenAPI Generator", "",
@@ -117,7 +129,8 @@ def main() -> None:
         f"`generate -g python` (docs and tests skipped). Median of {args.runs} cold run(s) each; "
         f"peak MB is the largest single process (target: clientgen within {MEMORY_LIMIT_MB} MB).", "",
         "| spec | clientgen s | clientgen peak MB | OpenAPI Generator s | OpenAPI Generator peak MB | time ratio | within 1 GB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |", *rows, "", LARGE_END,
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |", *rows, "",
+        *(["Runs that failed, and why:", "", *notes, ""] if notes else []), LARGE_END,
     ])  # fmt: skip
     text = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     start, end = text.find(LARGE_BEGIN), text.find(LARGE_END)
