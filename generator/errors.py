@@ -20,6 +20,7 @@ __all__ = [
     "SpecError",
     "SpecErrors",
     "pointer_from_parts",
+    "summary",
 ]
 
 #: Longest message kept; a longer one (usually a huge offending fragment) is cut.

@@ -46,7 +46,8 @@ def _build(config: ClientConfig) -> tuple[Api, LoadedSpec]:
     from .validate import validate_spec
 
     spec = load_spec(config.spec, config.overlays)
-    api = _with_findings(normalize(spec, config), validate_spec(spec))
+    validated = validate_spec(spec)  # first: a document the normalizer cannot read stops here
+    api = _with_findings(normalize(spec, config), validated)
     _refuse_if_strict(config, api)
     return api, spec
 

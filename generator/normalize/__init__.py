@@ -153,7 +153,7 @@ def _urls(info: dict[str, Any], document: dict[str, Any]) -> tuple[tuple[str, st
 
 def _servers(raw: Any, arguments: names.Scope) -> tuple[Server, ...]:
     servers = []
-    for server in raw or []:
+    for server in raw if isinstance(raw, list) else []:
         if not isinstance(server, dict) or not isinstance(server.get("url"), str):
             continue
         variables = tuple(

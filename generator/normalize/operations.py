@@ -28,7 +28,7 @@ from .wiring import Wiring, upload_body
 
 _IDEMPOTENCY_HEADER = "idempotency-key"
 #: What reading a malformed body or response can raise: caught per operation, never fatal.
-_UNREADABLE = (SpecError, TypeError, ValueError, KeyError, AttributeError)
+_UNREADABLE = (SpecError, TypeError, ValueError, KeyError, AttributeError, IndexError)
 _PLACEHOLDER = re.compile(r"{([^{}/]+)}")
 
 
@@ -63,7 +63,8 @@ class OperationBuilder:
         self._arguments = arguments if arguments is not None else names.Scope()
         self._env_prefix = env_prefix
         self._root = _Node("")
-        tags = [t for t in resolver.document.get("tags") or [] if isinstance(t, dict)]
+        raw_tags = resolver.document.get("tags")
+        tags = [t for t in raw_tags if isinstance(t, dict)] if isinstance(raw_tags, list) else []
         self._tag_descriptions = {str(t.get("name")): str(t.get("description") or "") for t in tags}
         self._tag_parents = read_tag_parents(tags)
         self._use_tags = True
@@ -112,7 +113,8 @@ class OperationBuilder:
         pointer: str,
     ) -> None:
         node = self._resource_node(op, path, method)
-        choices = choose_names(op, op.get("operationId"), method, path, node.path)
+        raw_id = op.get("operationId")
+        choices = choose_names(op, str(raw_id) if raw_id else None, method, path, node.path)
         operation_id = str(op.get("operationId") or f"{method} {path}")
         if operation_id in self._operation_ids:
             self.warnings.append(

@@ -60,7 +60,15 @@ _PRIMITIVES = {
 _STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
 _MAX_DEPTH = 200
 #: What reading a malformed schema can raise: each is caught where that schema is read.
-_UNREADABLE = (SpecError, TypeError, ValueError, KeyError, AttributeError, RecursionError)
+_UNREADABLE = (
+    SpecError,
+    TypeError,
+    ValueError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+)
 
 
 class SchemaNormalizer(UnionResolution):

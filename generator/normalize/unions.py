@@ -45,6 +45,7 @@ class UnionResolution:
     _discriminators: set[tuple[str, str]]
     _in_progress: dict[str, str]
     _reported: set[tuple[str, str]]
+    degraded: list[tuple[str, str, str]]
 
     def _norm(self, schema: Any, hint: str, pointer: str, depth: int) -> dict[str, Any]:
         raise NotImplementedError  # the normalizer's: a union's branches are schemas
@@ -108,7 +109,14 @@ class UnionResolution:
         pending = node.get(PENDING)
         if isinstance(pending, PendingUnion):
             del node[PENDING]
-            node.update(self._union(node.pop("anyOf"), pending))
+            branches = node.pop("anyOf")
+            try:
+                node.update(self._union(branches, pending) if branches else {})
+            except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+                node.clear()  # Any: one odd union never takes the client down
+                self.degraded.append(
+                    (pending.where, "unreadable schema", f"typed Any: {type(exc).__name__}: {exc}")
+                )
 
     def _union(self, branches: list[dict[str, Any]], pending: PendingUnion) -> dict[str, Any]:
         models = [self.resolve_model(b) for b in branches]

@@ -103,8 +103,10 @@ def _in_parameter(parts: tuple[str | int, ...]) -> bool:
 def _skeleton(parts: tuple[str | int, ...]) -> bool:
     """The places the normalizer walks as structure: the root, ``paths`` and its path items and
     operations, their parameter lists, ``components`` and its maps."""
-    if len(parts) <= 1:
+    if not parts:
         return True
+    if len(parts) == 1:  # tags, servers, security, externalDocs: the client does without
+        return parts[0] in ("paths", "components", "webhooks", "openapi")
     if parts[0] in ("paths", "webhooks"):
         return len(parts) <= 3 or (len(parts) == 4 and parts[3] == "parameters")
     if parts[0] == "components":
