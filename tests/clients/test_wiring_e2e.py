@@ -268,3 +268,36 @@ def test_run_events_stream_from_prism_parses_its_example_events(agent: Any) -> N
             "StepEvent",
             "DoneEvent",
         ]
+
+
+@pytest.mark.slow
+def test_a_3_2_document_with_item_schema_gives_a_typed_stream_that_passes_mypy(
+    tmp_path: Path,
+) -> None:
+    """OpenAPI 3.2's ``itemSchema`` (the agent spec, declared 3.2): the run-events method returns
+    ``Stream`` of the event union, and the package and a caller pass ``mypy --strict``."""
+    document = yaml.safe_load((FIXTURES / "agent-events.yaml").read_text(encoding="utf-8"))
+    document["openapi"] = "3.2.0"
+    spec = tmp_path / "agent-3.2.yaml"
+    spec.write_text(yaml.safe_dump(document), encoding="utf-8")
+    out = tmp_path / "out"
+    outcome = generate(client_config(spec, output=out, package="agent32_api", version="1.0.0"))
+    assert not [w for w in outcome.warnings if "itemSchema" in w.message], outcome.warnings
+    source = (out / "agent32_api" / "resources" / "runs.py").read_text(encoding="utf-8")
+    assert "def stream_events(" in source and "-> Stream[" in source
+    (out / "usage_check.py").write_text(
+        "from agent32_api import Agent32, Stream\n"
+        "c = Agent32()\n"
+        "s = c.runs.stream_events('run_1')\n"
+        "for event in s:\n"
+        "    print(type(event).__name__)\n"
+        "reveal_type(s)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "agent32_api", "usage_check.py"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Stream[" in result.stdout and "Any" not in result.stdout.split("Revealed type")[-1]
