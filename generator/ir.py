@@ -87,6 +87,7 @@ class Parameter:
     client_param: str | None = None  # filled from this client attribute
     credential: str | None = None  # filled from this credential
     deprecated: bool = False
+    example: str | None = None  # the spec's example, as a Python literal (names.example_literal)
     # How the value is serialized (OpenAPI's defaults filled in): form/spaceDelimited/
     # pipeDelimited/deepObject in the query, simple/label/matrix in paths, "json" for a
     # parameter declared with ``content``; ``structured``: the schema is an object.
@@ -105,6 +106,7 @@ class BodyField:
     annotation: str  # what the caller may pass (models also accept plain dicts)
     required: bool
     description: str = ""
+    example: str | None = None  # the spec's example, as a Python literal (names.example_literal)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ else from the spec reaches a template.
 from __future__ import annotations
 
 import keyword
+import math
 import re
 import unicodedata
+from typing import Any
 from collections.abc import Iterable
 
 MAX_IDENTIFIER = 64
@@ -209,6 +211,32 @@ class Scope:
 
     def __contains__(self, name: str) -> bool:
         return name in self._taken
+
+
+#: Longest example written into a README call; a longer one leaves the placeholder.
+_MAX_EXAMPLE = 60
+
+
+def example_literal(value: Any) -> str | None:
+    """A Python literal for a spec's example value (a string, a number, a boolean, or a short
+    list of those), escaped as :func:`literal` escapes; None for anything else or anything
+    long: an example shows a call, it need not show every example."""
+    if isinstance(value, bool):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = literal(value)
+    elif isinstance(value, int) and -(2**63) <= value < 2**63:
+        text = repr(value)
+    elif isinstance(value, float) and math.isfinite(value):
+        text = repr(value)
+    elif isinstance(value, list) and len(value) <= 3:
+        items = [example_literal(v) for v in value if not isinstance(v, (list, dict))]
+        if len(items) != len(value) or None in items:
+            return None
+        text = "[" + ", ".join(i for i in items if i is not None) + "]"
+    else:
+        return None
+    return text if len(text) <= _MAX_EXAMPLE else None
 
 
 def literal(text: str) -> str:

@@ -12,6 +12,7 @@ from ..errors import SpecError
 from ..ir import Body, BodyField, ClientParam, Operation, Parameter, Resource
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
+from .examples import example_of, raw_properties
 from .media import escape, is_form, is_json, pick_media_type
 from .naming import (
     HTTP_METHODS,
@@ -258,6 +259,7 @@ class OperationBuilder:
             client_param=client_param,
             credential=names.snake(credential) if isinstance(credential, str) else None,
             deprecated=bool(param.get("deprecated")),
+            example=example_of(param, self._resolver.deref(schema, where + "/schema")),
             **serialization(param, location, normalized, self._schemas.resolve_model),
         )
 
@@ -317,6 +319,7 @@ class OperationBuilder:
                 media_type, encoding, annotation, required, description=description, checked=checked
             )
         model_required = set(model_schema.get("required", []))
+        properties = raw_properties(self._resolver, media.get("schema"), where)
         fields = tuple(
             BodyField(
                 name=scope.claim(names.snake(prop, fallback="field")),
@@ -324,6 +327,7 @@ class OperationBuilder:
                 annotation=self._schemas.annotation(sub, loose_models=True),
                 required=prop in model_required,
                 description=str(sub.get("description") or ""),
+                example=example_of({}, properties.get(prop)),
             )
             for prop, sub in model_schema["properties"].items()
             if not sub.get("readOnly")  # the server's to set: never a request argument

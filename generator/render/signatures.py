@@ -220,10 +220,11 @@ def _example(op: Operation) -> str:
     parts = []
     for param in op.parameters:
         if _is_argument(param) and param.required:
-            parts.append(f"{param.name}={_placeholder(param.annotation, param.json_name)}")
+            value = param.example or _placeholder(param.annotation, param.json_name)
+            parts.append(f"{param.name}={value}")
     if op.body is not None and op.body.fields:
         parts += [
-            f"{f.name}={_placeholder(f.annotation, f.json_name)}"
+            f"{f.name}={f.example or _placeholder(f.annotation, f.json_name)}"
             for f in op.body.fields
             if f.required
         ]

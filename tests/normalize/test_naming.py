@@ -140,3 +140,21 @@ def test_fewer_than_5_percent_of_the_corpus_methods_break_the_rule(
         print("\n".join(f"  {line}" for line in sorted(broken)))
     assert total > 1500
     assert len(broken) < 0.05 * total
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("my-project", '"my-project"'),
+        ('say "hi"\u202e', r'"say \"hi\"\u202e"'),  # quotes and bidi marks escaped
+        (3, "3"),
+        (1.5, "1.5"),
+        (True, "True"),
+        (["a", 2], '["a", 2]'),
+        ({"a": 1}, None),  # objects: the placeholder stays
+        ("x" * 80, None),  # long: the placeholder stays
+        (float("nan"), None),
+    ],
+)
+def test_examples_become_safe_literals(value: object, expected: str | None) -> None:
+    assert names.example_literal(value) == expected
