@@ -371,6 +371,8 @@ class OperationBuilder:
                     media = self._media(content[json_type], f"{where}/content/{escape(json_type)}")
                     schema = media.get("schema", {}) or {}
                     where = f"{where}/content/{escape(json_type)}/schema"
+                elif all(m.split(";")[0].strip().lower().startswith("text/") for m in content):
+                    schema = {"type": "string"}  # text/plain, text/csv: the body as str
                 else:
                     schema = {"type": "string", "format": "binary"}
             out.append((str(status), schema, where))
