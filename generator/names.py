@@ -158,6 +158,38 @@ def snake(text: str, *, fallback: str = "value") -> str:
 _RESOURCE_MEMBERS = frozenset({"self", "cls", "with_raw_response", "with_options"})
 
 
+#: What a generated method's own body and signature use: an argument named so would hide it.
+_METHOD_NEEDS = frozenset(
+    {
+        "self",
+        "body",
+        "extra_headers",
+        "extra_query",
+        "timeout",
+        "max_retries",
+        "build_body",
+        "build_optional_body",
+        "credential",
+        "require",
+        "query_string",
+        "datetime",
+        "builtins",
+    }
+)
+
+
+def argument(text: str, *, fallback: str = "value") -> str:
+    """A method argument's name for ``text``: snake_case, with an underscore only when it is a
+    keyword or would hide what the method itself uses (``fields`` stays ``fields``; ``from``
+    becomes ``from_``): unlike a model's field, an argument shares no namespace with pydantic."""
+    name = _clip("_".join(words(text))) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or name in _METHOD_NEEDS:  # a soft keyword (type) is a name
+        name += "_"
+    return name
+
+
 def method(text: str, *, fallback: str = "call") -> str:
     """A resource method's name for ``text``: snake_case, not a keyword, not a member the
     resource class needs. Unlike :func:`snake`, names pydantic's models reserve are fine here

@@ -250,7 +250,7 @@ class OperationBuilder:
         client_param = self._client_param(param, json_name, annotation)
         credential = param.get("x-clientgen-credential")
         return Parameter(
-            name=scope.claim(names.snake(json_name, fallback="param")),
+            name=scope.claim(names.argument(json_name, fallback="param")),
             json_name=json_name,
             location=location,
             annotation=annotation,
@@ -322,7 +322,7 @@ class OperationBuilder:
         properties = raw_properties(self._resolver, media.get("schema"), where)
         fields = tuple(
             BodyField(
-                name=scope.claim(names.snake(prop, fallback="field")),
+                name=scope.claim(names.argument(prop, fallback="field")),
                 json_name=prop,
                 annotation=self._schemas.annotation(sub, loose_models=True),
                 required=prop in model_required,

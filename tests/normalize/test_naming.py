@@ -158,3 +158,22 @@ def test_fewer_than_5_percent_of_the_corpus_methods_break_the_rule(
 )
 def test_examples_become_safe_literals(value: object, expected: str | None) -> None:
     assert names.example_literal(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("spec_name", "argument"),
+    [
+        ("fields", "fields"),  # pydantic's model namespace is not an argument's
+        ("json", "json"),
+        ("schema", "schema"),
+        ("type", "type"),  # a soft keyword is a name
+        ("from", "from_"),  # a keyword
+        ("timeout", "timeout_"),  # the method's own option
+        ("body", "body_"),
+        ("X-Request-ID", "x_request_id"),
+    ],
+)
+def test_arguments_keep_their_names_unless_the_method_needs_them(
+    spec_name: str, argument: str
+) -> None:
+    assert names.argument(spec_name) == argument
