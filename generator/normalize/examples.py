@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import names
-from ..errors import SpecError
 from .refs import RefResolver
+from .shapes import UNREADABLE
 
 __all__ = ["example_of", "raw_properties"]
 
@@ -43,5 +43,5 @@ def raw_properties(resolver: RefResolver, schema: Any, where: str) -> dict[str, 
             props = part.get("properties") if isinstance(part, dict) else None
             found.update(props if isinstance(props, dict) else {})
         return {k: resolver.deref(v, where) for k, v in found.items()}
-    except (SpecError, TypeError, ValueError, KeyError, AttributeError, IndexError):
+    except UNREADABLE:
         return {}

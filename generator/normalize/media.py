@@ -7,7 +7,7 @@ from typing import Any
 
 from ..ir import BodyEncoding
 
-__all__ = ["escape", "is_form", "is_json", "pick_media_type"]
+__all__ = ["is_form", "is_json", "pick_media_type"]
 
 ENCODINGS: tuple[tuple[str, BodyEncoding], ...] = (
     ("application/json", "json"),
@@ -35,7 +35,3 @@ def is_form(media_type: str) -> bool:
 def is_json(media_type: str) -> bool:
     base = media_type.split(";")[0].strip().lower()
     return base == "application/json" or base.endswith("+json") or base == "*/*"
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")

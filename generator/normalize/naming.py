@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import names
+from .shapes import escape
 
 __all__ = [
     "NameChoice",
@@ -68,8 +69,9 @@ def operations_of(item: Mapping[str, Any], pointer: str) -> list[tuple[str, Any,
     extra = item.get("additionalOperations")
     for method, operation in (extra if isinstance(extra, dict) else {}).items():
         if isinstance(operation, dict) and _TOKEN.fullmatch(str(method)):
-            escaped = str(method).replace("~", "~0").replace("/", "~1")
-            found.append((str(method), operation, f"{pointer}/additionalOperations/{escaped}"))
+            found.append(
+                (str(method), operation, f"{pointer}/additionalOperations/{escape(str(method))}")
+            )
     return found
 
 

@@ -13,7 +13,7 @@ from ..ir import Body, BodyField, ClientParam, Operation, Parameter, Resource
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
 from .examples import example_of, raw_properties
-from .media import escape, is_form, is_json, pick_media_type
+from .media import is_form, is_json, pick_media_type
 from .naming import (
     HTTP_METHODS,
     NameChoice,
@@ -24,12 +24,11 @@ from .naming import (
 )
 from .naming import tag_parents as read_tag_parents
 from .security import requirements
+from .shapes import UNREADABLE, escape, unreadable_reason
 from .serialization import serialization
 from .wiring import Wiring, upload_body
 
 _IDEMPOTENCY_HEADER = "idempotency-key"
-#: What reading a malformed body or response can raise: caught per operation, never fatal.
-_UNREADABLE = (SpecError, TypeError, ValueError, KeyError, AttributeError, IndexError)
 _PLACEHOLDER = re.compile(r"{([^{}/]+)}")
 
 
@@ -127,14 +126,14 @@ class OperationBuilder:
         parameters = self._parameters(path, item, op, pointer, scope)
         try:
             body = self._body(op, pointer, base, scope)
-        except _UNREADABLE as exc:  # a JSON body of any shape: the method is kept, typed loosely
+        except UNREADABLE as exc:  # a JSON body of any shape: the method is kept, typed loosely
             self._unreadable(pointer + "/requestBody", exc, "the body is typed Any")
             body = Body("application/json", "json", "Any", False)
         body = upload_body(body)
         try:
             result, parsed = self._result(op, pointer, base)
             errors = self._errors(op, pointer, base)
-        except _UNREADABLE as exc:
+        except UNREADABLE as exc:
             self._unreadable(pointer + "/responses", exc, "the result is typed Any")
             (result, parsed), errors = ("Any", True), ()
         streaming, pagination, wired = self._wiring.detect(
@@ -180,8 +179,7 @@ class OperationBuilder:
         )
 
     def _unreadable(self, pointer: str, exc: BaseException, outcome: str) -> None:
-        reason = exc.message if isinstance(exc, SpecError) else f"{type(exc).__name__}: {exc}"
-        self.warnings.append(f"{pointer}: cannot be read ({reason}); {outcome}")
+        self.warnings.append(f"{pointer}: cannot be read ({unreadable_reason(exc)}); {outcome}")
 
     def _resource_node(self, op: Mapping[str, Any], path: str, method: str) -> _Node:
         parts = resource_parts(op, path, self._tag_parents, self._use_tags, method)

@@ -59,16 +59,8 @@ _PRIMITIVES = {
 }
 _STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
 _MAX_DEPTH = 200
-#: What reading a malformed schema can raise: each is caught where that schema is read.
-_UNREADABLE = (
-    SpecError,
-    TypeError,
-    ValueError,
-    KeyError,
-    AttributeError,
-    IndexError,
-    RecursionError,
-)
+#: What reading a malformed schema can raise (recursion too: a schema may nest deeply).
+_UNREADABLE = (*shapes.UNREADABLE, RecursionError)
 
 
 class SchemaNormalizer(UnionResolution):
@@ -207,7 +199,7 @@ class SchemaNormalizer(UnionResolution):
     def _degrade(self, pointer: str, exc: BaseException) -> dict[str, Any]:
         """``Any`` for a schema that cannot be read, with a warning naming it: one corner of a
         spec never takes the whole client down."""
-        reason = exc.message if isinstance(exc, SpecError) else f"{type(exc).__name__}: {exc}"
+        reason = shapes.unreadable_reason(exc)
         self.degraded.append((pointer, "unreadable schema", f"typed Any: {reason}"))
         return {}
 

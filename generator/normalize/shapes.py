@@ -8,11 +8,21 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import names
+from ..errors import SpecError
 
 if TYPE_CHECKING:
     from .refs import RefResolver
 
 COMPONENT_PREFIX = "#/components/schemas/"
+
+#: What reading a malformed part of a spec can raise: caught where that part is read, so it
+#: degrades (typed ``Any``, with a warning) instead of taking the whole client down.
+UNREADABLE = (SpecError, TypeError, ValueError, KeyError, AttributeError, IndexError)
+
+
+def unreadable_reason(exc: BaseException) -> str:
+    """What went wrong reading a part, for its warning."""
+    return exc.message if isinstance(exc, SpecError) else f"{type(exc).__name__}: {exc}"
 
 
 def open(schema: dict[str, Any]) -> dict[str, Any]:

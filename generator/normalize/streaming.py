@@ -33,6 +33,7 @@ from typing import Any
 from ..ir import Body, StreamFormat, Streaming
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
+from .shapes import escape
 
 STREAM_TYPES: Mapping[str, StreamFormat] = {
     "text/event-stream": "sse",
@@ -52,10 +53,6 @@ def _base(media_type: str) -> str:
 def _is_json(media_type: str) -> bool:
     base = _base(media_type)
     return base == "application/json" or (base.endswith("+json") and base not in STREAM_TYPES)
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 class StreamDetector:
@@ -92,7 +89,7 @@ class StreamDetector:
         if not streamed:
             return self._download(content, where), None
         media_type, fmt = streamed[0]
-        mwhere = f"{where}/content/{_escape(media_type)}"
+        mwhere = f"{where}/content/{escape(media_type)}"
         media = self._deref(content[media_type], mwhere)
         own = media.get("x-clientgen-stream")
         terminator = _terminator(own) or _terminator(overlay)
@@ -251,7 +248,7 @@ class StreamDetector:
             return None
         for media_type, raw in content.items():
             base = _base(media_type)
-            media = self._deref(raw, f"{where}/content/{_escape(media_type)}")
+            media = self._deref(raw, f"{where}/content/{escape(media_type)}")
             schema = self._deref(media.get("schema"), where)
             binary = schema.get("format") == "binary" or schema.get("contentMediaType")
             if binary or not base.startswith("text/"):

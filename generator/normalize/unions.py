@@ -112,11 +112,10 @@ class UnionResolution:
             branches = node.pop("anyOf")
             try:
                 node.update(self._union(branches, pending) if branches else {})
-            except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+            except shapes.UNREADABLE as exc:
                 node.clear()  # Any: one odd union never takes the client down
-                self.degraded.append(
-                    (pending.where, "unreadable schema", f"typed Any: {type(exc).__name__}: {exc}")
-                )
+                reason = shapes.unreadable_reason(exc)
+                self.degraded.append((pending.where, "unreadable schema", f"typed Any: {reason}"))
 
     def _union(self, branches: list[dict[str, Any]], pending: PendingUnion) -> dict[str, Any]:
         models = [self.resolve_model(b) for b in branches]

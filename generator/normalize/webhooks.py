@@ -24,14 +24,11 @@ from .. import names
 from ..ir import WebhookEvent, Webhooks
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
+from .shapes import escape
 from .shapes import COMPONENT_PREFIX
 
 _METHODS = ("post", "put", "patch", "get", "delete")
 _NAME_PROPERTIES = ("type", "event", "event_type", "kind")
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def signed(document: Mapping[str, Any]) -> bool:
@@ -53,7 +50,7 @@ def normalize_webhooks(
     events: list[WebhookEvent] = []
     schemas_raw: list[Any] = []
     for name, item in raw.items():
-        pointer = f"/webhooks/{_escape(str(name))}"
+        pointer = f"/webhooks/{escape(str(name))}"
         path_item = resolver.deref(item, pointer)
         if not isinstance(path_item, dict):
             continue
@@ -70,15 +67,13 @@ def normalize_webhooks(
         if media_type is None or not isinstance(content, dict):
             warnings.append(f"{pointer}: a webhook without a request body; skipped")
             continue
-        media = resolver.deref(content[media_type], f"{where}/content/{_escape(media_type)}")
+        media = resolver.deref(content[media_type], f"{where}/content/{escape(media_type)}")
         schema = media.get("schema") if isinstance(media, dict) else None
         if not isinstance(schema, dict):
             warnings.append(f"{pointer}: a webhook body without a schema; skipped")
             continue
         hint = names.pascal(str(name), fallback="Webhook") + "Event"
-        normalized = schemas.normalize(
-            schema, hint, f"{where}/content/{_escape(media_type)}/schema"
-        )
+        normalized = schemas.normalize(schema, hint, f"{where}/content/{escape(media_type)}/schema")
         events.append(
             WebhookEvent(
                 name=str(name),

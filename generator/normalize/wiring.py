@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import SpecError
 from ..ir import Body, Pagination, Parameter, Streaming
 from .pagination import PageDetector
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
+from .shapes import UNREADABLE, unreadable_reason
 from .streaming import StreamDetector, upload_body
-
-_UNREADABLE = (SpecError, TypeError, ValueError, KeyError, AttributeError)
 
 
 class Wiring:
@@ -34,8 +32,8 @@ class Wiring:
         result they give the method instead of the JSON one (a stream's item), if any."""
         try:
             streaming, result = self._streams.detect(op, pointer, base, body)
-        except _UNREADABLE as exc:
-            reason = exc.message if isinstance(exc, SpecError) else f"{type(exc).__name__}: {exc}"
+        except UNREADABLE as exc:
+            reason = unreadable_reason(exc)
             self.warnings.append(f"{pointer}/responses: cannot be read ({reason}); not streamed")
             streaming, result = None, None
         if streaming is not None:
