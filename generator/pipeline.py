@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +13,7 @@ from .write import Change, cache, compare, write_package
 
 if TYPE_CHECKING:
     from .evolve.record import Evolution
-    from .ir import Api, Resource
+    from .ir import Api
     from .load import LoadedSpec
     from .speed.lanes import Lanes
 
@@ -123,13 +123,14 @@ def _generate_files(config: ClientConfig, lanes: Lanes, progress: Progress) -> G
     with validation.first():
         from .normalize import normalize
         from .render import models_path, render_package, runtime_files
+        from .render.signatures import walk
 
         progress("validating and normalizing")
         api = normalize(spec, config)
         if config.strict:  # before anything is modelled, formatted or cached
             _refuse_if_strict(config, _with_findings(api, validation.result()))
         modelled = models_lane.submit(models_source, api.model_schemas)  # the longest stage
-        operations = sum(len(r.operations) for r in _all_resources(api.resources))
+        operations = sum(len(r.operations) for r in walk(api.resources))
         progress(
             f"modelling {len(api.model_schemas):,} schemas; rendering {operations:,} operations"
         )
@@ -150,12 +151,6 @@ def _generate_files(config: ClientConfig, lanes: Lanes, progress: Progress) -> G
     # the surface record and changelog of a first version; generate_files adds the history
     files.update(initial_files(api, spec.document))
     return Generated(config, api, dict(sorted(files.items())), spec.sources)
-
-
-def _all_resources(resources: tuple[Resource, ...]) -> Iterator[Resource]:
-    for resource in resources:
-        yield resource
-        yield from _all_resources(resource.children)
 
 
 def _validate(spec: LoadedSpec) -> tuple[Finding, ...]:
@@ -188,13 +183,12 @@ def generate(
     from .evolve import apply_history
 
     output = cache.lookup(config)
-    if output is None:
-        generated = generate_files(config, lanes, progress=progress)
+    if output is None:  # the files as if first generated: their history is added once, below
+        generated = _fresh_files(config, lanes, progress)
         output = cache.CachedOutput(generated.files, generated.api.warnings)
         cache.store(config, generated.inputs, output)
         cache.prune_if_due()
-    # The record's history comes from the output folder, not from the cache: it is made again
-    # (apply_history reads only the version and surface of the files it is given).
+    # The record's history comes from the output folder, never from the cache.
     applied = apply_history(output.files, config.output)
     write = compare if check else write_package
     return Outcome(write(config.output, applied.files), output.warnings, applied.evolution)

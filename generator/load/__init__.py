@@ -26,7 +26,7 @@ from .overlays import apply_overlay
 from .pointers import line_of, parse_pointer, resolve_parts
 from .reader import describe_value, parse_text, read_text
 from .refs import bundle_refs
-from .swagger2 import convert_swagger2, indexed, original_pointer
+from .swagger2 import convert_swagger2, nearest_source, original_pointer
 from .yaml_builder import new_parser, parse_yaml
 
 __all__ = [
@@ -85,12 +85,7 @@ class LoadedSpec:
         place, or for a converted Swagger 2.0 document the nearest place it came from."""
         if self.source_map is None:
             return tuple(parts)
-        where = indexed(self.document, tuple(parts))
-        for length in range(len(where), -1, -1):
-            found = self.source_map.get(where[:length])
-            if found is not None:
-                return found
-        return ()
+        return nearest_source(self.document, self.source_map, tuple(parts))
 
 
 def load_spec(path: Path, overlays: Sequence[Path] = ()) -> LoadedSpec:

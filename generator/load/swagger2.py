@@ -27,7 +27,7 @@ from .swagger2_params import (
 )
 from .swagger2_schemas import Recorder, convert_schema, copy_tree, deref, rewrite_refs
 
-__all__ = ["OPENAPI_VERSION", "Converted", "convert_swagger2", "original_pointer"]
+__all__ = ["OPENAPI_VERSION", "Converted", "convert_swagger2", "nearest_source", "original_pointer"]
 
 OPENAPI_VERSION = "3.0.3"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -86,9 +86,15 @@ def original_pointer(converted: Converted, pointer: str | Sequence[str | int]) -
     parts = parse_pointer(pointer) if isinstance(pointer, str) else tuple(pointer)
     if parts is None:
         return ()
-    parts = indexed(converted.document, parts)
+    return nearest_source(converted.document, converted.source_map, parts)
+
+
+def nearest_source(document: Any, source_map: Mapping[Parts, Parts], parts: Parts) -> Parts:
+    """Where ``parts`` of a converted ``document`` came from: its own record in ``source_map``,
+    else its closest recorded parent's."""
+    parts = indexed(document, parts)
     for length in range(len(parts), -1, -1):
-        found = converted.source_map.get(parts[:length])
+        found = source_map.get(parts[:length])
         if found is not None:
             return found
     return ()

@@ -141,10 +141,7 @@ def _validator_for(spec: LoadedSpec) -> type[SpecValidator]:
 
 
 def _at(spec: LoadedSpec, parts: Parts, message: str) -> SpecError:
-    where = spec.original_parts(parts)
-    return SpecError(
-        str(spec.path), pointer_from_parts(where), message, line=line_of(spec.source_text, where)
-    )
+    return _finding(spec, parts, message, ERROR_KIND).as_error()
 
 
 # --------------------------------------------------------------------------- choosing a finding

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from generator.errors import summary
-from generator.load import load_spec
+from generator.load import load_spec, parse_pointer, resolve_parts
 from generator.normalize.operations import HTTP_METHODS
 from generator.render.signatures import walk
 from tests.clients.corpus_clients import Corpus, corpus_documents
@@ -36,22 +36,14 @@ def _operations_in(document: dict[str, Any]) -> int:
     count = 0
     for item in (document.get("paths") or {}).values():
         while isinstance(item, dict) and isinstance(item.get("$ref"), str):
-            item = _resolve(document, item["$ref"])
+            parts = parse_pointer(item["$ref"].removeprefix("#")) or ()
+            item = resolve_parts(document, parts)[1]
         if not isinstance(item, dict):
             continue
         count += sum(isinstance(item.get(m), dict) for m in HTTP_METHODS)
         extra = item.get("additionalOperations")
         count += sum(isinstance(op, dict) for op in (extra or {}).values())
     return count
-
-
-def _resolve(document: dict[str, Any], ref: str) -> Any:
-    node: Any = document
-    for part in ref.lstrip("#/").split("/"):
-        node = (
-            node.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(node, dict) else None
-        )
-    return node
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.name)

@@ -15,9 +15,7 @@ from generator.config import client_config
 from generator.ir import Resource
 from generator.normalize.naming import choose_names, resource_parts, tags_group
 from generator.pipeline import build_api
-
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
+from tests.clients.corpus_clients import corpus_documents
 
 
 @pytest.mark.parametrize(
@@ -84,14 +82,6 @@ def test_one_tag_on_every_operation_of_a_large_api_is_not_a_resource() -> None:
     assert tags_group([*one_tag, {"tags": ["other"]}])
 
 
-def _documents() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    found = [*CORPUS.glob("*.json"), *CORPUS.glob("*.yaml"), *CORPUS.glob("apis/*.json")]
-    found += [*CORPUS.glob("apis/*.y*ml"), CORPUS / "apis" / "lob-multifile" / "lob-api-public.yml"]
-    return sorted(p for p in found if p.is_file())
-
-
 _HTTP_VERBS = {"get", "post", "put", "patch"}
 
 
@@ -118,12 +108,12 @@ def _broken_rules(resource: str, method: str, path: str) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _documents(), reason="shared/corpus is not beside the repository")
+@pytest.mark.skipif(not corpus_documents(), reason="shared/corpus is not beside the repository")
 def test_fewer_than_5_percent_of_the_corpus_methods_break_the_rule(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     total, broken = 0, []
-    for document in _documents():
+    for document in corpus_documents():
         api = build_api(client_config(document, output=Path("unused"), package="p", version="1"))
         stack: list[tuple[str, Resource]] = [(f"client.{r.attr}", r) for r in api.resources]
         while stack:
