@@ -39,8 +39,13 @@ def prism_available() -> bool:
 
 
 @contextmanager
-def run_prism(spec: Path, *, errors: bool = True) -> Iterator[str]:
-    """Serve ``spec`` with Prism; yields the base URL ``http://127.0.0.1:PORT``."""
+def run_prism(
+    spec: Path, *, errors: bool = True, dynamic: bool = False, start_timeout: float = START_TIMEOUT
+) -> Iterator[str]:
+    """Serve ``spec`` with Prism; yields the base URL ``http://127.0.0.1:PORT``.
+
+    ``dynamic``: answers generated from the response schemas (``-d``), not from examples.
+    """
     spec = Path(spec).resolve()
     for attempt in range(3):  # another process may take the free port before Prism binds it
         port = _free_port()
@@ -48,6 +53,7 @@ def run_prism(spec: Path, *, errors: bool = True) -> Iterator[str]:
             str(PRISM),
             "mock",
             *(["--errors"] if errors else []),
+            *(["-d"] if dynamic else []),
             "-h",
             "127.0.0.1",
             "-p",
@@ -65,13 +71,13 @@ def run_prism(spec: Path, *, errors: bool = True) -> Iterator[str]:
                 env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0", "SCARF_ANALYTICS": "false"},
             )
             try:
-                ready = _wait_until_listening(process, port)
+                ready = _wait_until_listening(process, port, start_timeout)
                 if not ready:
                     output = _output(log)
                     if "EADDRINUSE" in output and attempt < 2:
                         continue
                     raise PrismError(
-                        f"Prism did not start on {spec} within {START_TIMEOUT:.0f} s:\n{output}"
+                        f"Prism did not start on {spec} within {start_timeout:.0f} s:\n{output}"
                     )
                 yield f"http://127.0.0.1:{port}"
                 return
@@ -86,8 +92,8 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_listening(process: subprocess.Popen[bytes], port: int) -> bool:
-    deadline = time.monotonic() + START_TIMEOUT
+def _wait_until_listening(process: subprocess.Popen[bytes], port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             return False

@@ -42,6 +42,34 @@ def raw_properties(resolver: RefResolver, schema: Any, where: str) -> dict[str, 
             part = resolver.deref(part, where)
             props = part.get("properties") if isinstance(part, dict) else None
             found.update(props if isinstance(props, dict) else {})
-        return {k: resolver.deref(v, where) for k, v in found.items()}
+        return {k: _with_siblings(resolver, v, where) for k, v in found.items()}
     except UNREADABLE:
         return {}
+
+
+def raw_required(resolver: RefResolver, schema: Any, where: str) -> set[str]:
+    """The property names a body schema requires (through ``$ref``s and ``allOf``)."""
+    try:
+        node = resolver.deref(schema, where)
+        found: set[str] = set()
+        for part in [node, *(node.get("allOf") or [])] if isinstance(node, dict) else []:
+            part = resolver.deref(part, where)
+            listed = part.get("required") if isinstance(part, dict) else None
+            found.update(r for r in listed or [] if isinstance(r, str))
+        return found
+    except UNREADABLE:
+        return set()
+
+
+def _with_siblings(resolver: RefResolver, node: Any, where: str) -> Any:
+    """What ``node`` refers to, with the keywords beside its ``$ref`` (3.1: ``readOnly``,
+    ``description``, ``example`` there apply too)."""
+    target = resolver.deref(node, where)
+    if isinstance(node, dict) and "$ref" in node and isinstance(target, dict):
+        return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return target
+
+
+def marked(schema: Any, keyword: str) -> bool:
+    """Whether a raw property schema says ``readOnly: true`` / ``writeOnly: true``."""
+    return isinstance(schema, dict) and schema.get(keyword) is True

@@ -12,7 +12,7 @@ from ..errors import SpecError
 from ..ir import Body, BodyField, ClientParam, Operation, Parameter, Resource
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
-from .examples import example_of, raw_properties
+from .examples import example_of, marked, raw_properties, raw_required
 from .media import is_form, is_json, pick_media_type
 from .naming import (
     HTTP_METHODS,
@@ -316,8 +316,14 @@ class OperationBuilder:
             return Body(
                 media_type, encoding, annotation, required, description=description, checked=checked
             )
-        model_required = set(model_schema.get("required", []))
         properties = raw_properties(self._resolver, media.get("schema"), where)
+        # the shared model leaves writeOnly fields optional (responses lack them); a request
+        # that builds the body must still have them
+        model_required = set(model_schema.get("required", [])) | {
+            prop
+            for prop in raw_required(self._resolver, media.get("schema"), where)
+            if marked(properties.get(prop), "writeOnly")
+        }
         fields = tuple(
             BodyField(
                 name=scope.claim(names.argument(prop, fallback="field")),
@@ -328,7 +334,8 @@ class OperationBuilder:
                 example=example_of({}, properties.get(prop)),
             )
             for prop, sub in model_schema["properties"].items()
-            if not sub.get("readOnly")  # the server's to set: never a request argument
+            # the server's to set: never a request argument
+            if not (sub.get("readOnly") or marked(properties.get(prop), "readOnly"))
         )
         fields = tuple(sorted(fields, key=lambda f: not f.required))
         return Body(

@@ -238,6 +238,7 @@ class SchemaNormalizer(UnionResolution):
         ref = schema.get("$ref")
         if isinstance(ref, str):
             return self._norm_ref(schema, ref, hint, pointer, depth)
+        schema = shapes.without_annotation_parts(schema)
         if pointer in self._in_progress:  # a recursive inline schema: refer to its model
             return {"$ref": COMPONENT_PREFIX + self._in_progress[pointer]}
         if shapes.wants_hoist(schema, self._resolver):
@@ -293,6 +294,10 @@ class SchemaNormalizer(UnionResolution):
                     self._norm_body(v, hint, pointer, depth + 1, top_level=False) for v in variants
                 ]
             }
+        schema = shapes.without_annotation_parts(schema)
+        scalar = shapes.scalar_all_of(schema, self._resolver)
+        if scalar is not None:
+            return self._norm_body(scalar, hint, pointer, depth + 1, top_level=top_level)
         if "allOf" in schema:
             return self._norm_all_of(schema, hint, pointer, depth, top_level)
         for key in ("oneOf", "anyOf"):

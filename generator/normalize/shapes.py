@@ -116,12 +116,83 @@ def _branch_tags(
     return (prop, tags) if distinct(tags) else None
 
 
+_ANNOTATIONS = frozenset(
+    {
+        "description",
+        "title",
+        "example",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "nullable",
+        "externalDocs",
+        "$comment",
+    }
+)
+
+
+def without_annotation_parts(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with the ``allOf`` parts that only annotate (``allOf: [{description: ...},
+    {$ref: zip_code}]``, Lob's way of describing a reference in 3.0) lifted beside it.
+
+    Such a part constrains nothing, so it must not turn a string into an object model.
+    """
+    parts = schema.get("allOf")
+    if not isinstance(parts, list):
+        return schema
+    notes = [
+        p
+        for p in parts
+        if isinstance(p, dict) and p and all(k in _ANNOTATIONS or k.startswith("x-") for k in p)
+    ]
+    if not notes:
+        return schema
+    out = {k: v for k, v in schema.items() if k != "allOf"}
+    for note in notes:
+        for key, value in note.items():
+            out.setdefault(key, value)
+    rest = [p for p in parts if not any(p is note for note in notes)]
+    if rest:
+        out["allOf"] = rest
+    return out
+
+
+_SCALARS = frozenset({"string", "integer", "number", "boolean"})
+
+
+def scalar_all_of(schema: dict[str, Any], resolver: RefResolver) -> dict[str, Any] | None:
+    """``allOf`` whose parts all describe one scalar type (a referenced pattern refined by a
+    description or a length) as that one scalar, constraints merged; ``None`` otherwise."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list) or not parts:
+        return None
+    merged: dict[str, Any] = {}
+    try:
+        for part in parts:
+            part = resolver.deref(part, "")
+            if not isinstance(part, dict) or set(part) & {"allOf", "anyOf", "oneOf", "$ref"}:
+                return None
+            kind = part.get("type")
+            if kind is not None and (kind not in _SCALARS or merged.get("type", kind) != kind):
+                return None
+            if has_object_keywords(part) or "items" in part:
+                return None
+            merged.update(part)
+    except UNREADABLE:
+        return None
+    if merged.get("type") not in _SCALARS:
+        return None
+    return {**merged, **{k: v for k, v in schema.items() if k != "allOf"}}
+
+
 def wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:
     """Inline objects with properties, and allOf merges, become named models."""
     if is_nullable(schema):
         return False
     if "allOf" in schema and not (len(schema["allOf"]) == 1 and not schema.get("properties")):
-        return True
+        return scalar_all_of(schema, resolver) is None
     kind = schema.get("type")
     return (
         bool(schema.get("properties"))

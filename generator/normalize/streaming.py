@@ -127,6 +127,8 @@ class StreamDetector:
                 continue
             where = f"{pointer}/responses/{status}"
             content = self._deref(raw, where).get("content")
+            if isinstance(content, dict) and "$ref" in content:  # the whole map by reference
+                content = self._deref(content, where + "/content")
             if isinstance(content, dict) and content:
                 return str(status), content, where
         return "", None, pointer
