@@ -63,6 +63,10 @@ def method_view(api: Api, op: Operation, const: str) -> MethodView:
             keyword.append(_declare(field.name, field.annotation, field.required))
     elif op.body is not None:
         keyword.append(_declare("body", op.body.annotation, op.body.required))
+    if op.body is not None and op.body.choice_arg:
+        choices = ", ".join(literal(m.media_type) for m in op.body.media)
+        default = literal(op.body.media[0].media_type)
+        keyword.append(f"{op.body.choice_arg}: Literal[{choices}] = {default}")
     keyword += [
         "extra_headers: Headers | None = None",
         "extra_query: Query | None = None",
@@ -129,7 +133,50 @@ def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
         args.append(("body_encoding", literal(op.body.encoding)))
         if op.body.checked:
             args.append(("body_type", op.body.checked))
+        args += _media_args(op.body)
+    if op.accept:
+        args.append(("accept", literal(op.accept)))
     return tuple(args)
+
+
+# what the runtime sends for each encoding when an Endpoint names no media type
+_DEFAULT_TYPES = {
+    "json": "application/json",
+    "form": "application/x-www-form-urlencoded",
+    "multipart": "multipart/form-data",
+    "binary": "application/octet-stream",
+    "text": "text/plain",
+}
+
+
+def _media_args(body: Body) -> list[tuple[str, str]]:
+    """``media_types=`` (a choice, or a media type other than the encoding's usual one, such as
+    text/csv or application/merge-patch+json), ``body_styles=`` and ``part_types=``."""
+    args = []
+    media = body.media
+    if len(media) > 1 or (
+        media
+        and media[0].media_type.split(";")[0].strip().lower() != _DEFAULT_TYPES[media[0].encoding]
+    ):
+        entries = ", ".join(f"{literal(m.media_type)}: {literal(m.encoding)}" for m in media)
+        args.append(("media_types", "{" + entries + "}"))
+    styles = [style for m in media for style in m.styles]
+    if styles:
+        args.append(("body_styles", "{" + ", ".join(_form_style(*s) for s in styles) + "}"))
+    part_types = [part for m in media for part in m.part_types]
+    if part_types:
+        entries = ", ".join(f"{literal(name)}: {literal(kind)}" for name, kind in part_types)
+        args.append(("part_types", "{" + entries + "}"))
+    return args
+
+
+def _form_style(name: str, style: str, explode: bool, reserved: bool) -> str:
+    args = [literal(style)] if style != "form" else []
+    if not explode and style not in ("json", "deepObject"):
+        args.append("explode=False")
+    if reserved:
+        args.append("allow_reserved=True")
+    return f"{literal(name)}: QueryStyle({', '.join(args)})"
 
 
 def query_styles(op: Operation) -> str:
@@ -191,7 +238,12 @@ def _request_args(api: Api, op: Operation) -> tuple[tuple[str, str], ...]:
         (
             "options",
             "RequestOptions(extra_headers=extra_headers, extra_query=extra_query, "
-            "timeout=timeout, max_retries=max_retries)",
+            "timeout=timeout, max_retries=max_retries"
+            + (
+                f", content_type={op.body.choice_arg})"
+                if op.body is not None and op.body.choice_arg
+                else ")"
+            ),
         )
     )
     return tuple(args)
