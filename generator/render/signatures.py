@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..ir import Api, Body, Operation, Parameter, Resource
 from ..names import literal, snake
+from ..storage import LINE_LENGTH
 
 _NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 
@@ -48,6 +49,7 @@ class MethodView:
     paginator: tuple[tuple[str, str], ...] = ()  # "page": Paginator keyword arguments
     page_item: str = ""
     readme_example: str = ""  # a usage snippet, for streams, downloads, uploads and pages
+    doc_example: tuple[str, ...] = ()  # docstring lines of a call with the spec's examples
 
 
 def method_view(api: Api, op: Operation, const: str) -> MethodView:
@@ -283,6 +285,48 @@ def _example(op: Operation) -> str:
     elif op.body is not None and op.body.required:
         parts.append(f"body={_placeholder(op.body.annotation, 'body')}")
     return ", ".join(parts)
+
+
+_DOC_ARGS = 5  # a docstring's example shows the required arguments, and examples up to this
+_DOC_WIDTH = LINE_LENGTH - 12  # the example's lines are indented 12 (16 for each argument)
+
+
+def doc_example(op: Operation, call: str) -> tuple[str, ...]:
+    """A short call of ``call`` for the method's docstring, when the spec gives examples for
+    its arguments: the required ones (an example, else the README's placeholder) and optional
+    ones with an example. Values are escaped literals (``names.example_literal``); a line
+    that would not fit is left out (an optional argument) or leaves no example at all."""
+    args: list[tuple[str, bool, bool]] = []  # (name=value, required, from the spec)
+    for param in op.parameters:
+        if _is_argument(param) and (param.required or param.example):
+            value = param.example or _placeholder(param.annotation, param.json_name)
+            args.append((f"{param.name}={value}", param.required, param.example is not None))
+    if op.body is not None and op.body.fields:
+        for f in op.body.fields:
+            if f.required or f.example:
+                value = f.example or _placeholder(f.annotation, f.json_name)
+                args.append((f"{f.name}={value}", f.required, f.example is not None))
+    elif op.body is not None and op.body.required:
+        args.append((f"body={_placeholder(op.body.annotation, 'body')}", True, False))
+    room = _DOC_ARGS - sum(required for _, required, _ in args)
+    kept = []
+    for text, required, from_spec in args:
+        if not required and room <= 0:
+            continue
+        room -= 0 if required else 1
+        kept.append((text.replace("\\", "\\\\"), required, from_spec))  # shown as written
+    if not any(from_spec for _, _, from_spec in kept):
+        return ()
+    one = f"{call}({', '.join(text for text, _, _ in kept)})"
+    if len("await " + one) <= _DOC_WIDTH:
+        return (one,)
+    lines = [f"{call}("]
+    for text, required, _ in kept:
+        if len(text) + 5 <= _DOC_WIDTH:
+            lines.append(f"    {text},")
+        elif required:
+            return ()
+    return (*lines, ")") if '"""' not in "".join(lines) else ()
 
 
 def _placeholder(annotation: str, json_name: str) -> str:
