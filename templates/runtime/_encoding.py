@@ -227,7 +227,7 @@ def _form_value(value: object) -> str | list[str]:
 
 def _multipart(body: object, part_types: Mapping[str, str]) -> BodyParts:
     """Every field as a part (plain fields without a filename), so the body is always multipart;
-    a plain field whose part declares a `Content-Type` is sent with it."""
+    a plain field whose part declares a `Content-Type` is sent with it, an object as JSON."""
     if is_model(body):
         body = body.model_dump(by_alias=True, exclude_unset=True)
     if not isinstance(body, Mapping):
@@ -239,10 +239,13 @@ def _multipart(body: object, part_types: Mapping[str, str]) -> BodyParts:
                 continue
             if _is_file(item):
                 parts.append((key, item))
-            elif key in part_types:
-                parts.append((key, (None, _scalar(to_jsonable(item)), part_types[key])))
+                continue
+            data = to_jsonable(item)
+            if key in part_types or isinstance(data, dict):  # an object: JSON, OpenAPI's default
+                kind = part_types.get(key, "application/json")
+                parts.append((key, (None, _scalar(data), kind)))
             else:
-                parts.append((key, (None, _scalar(to_jsonable(item)))))
+                parts.append((key, (None, _scalar(data))))
     return {"files": parts}
 
 
