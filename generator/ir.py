@@ -15,7 +15,7 @@ from typing import Any, Literal
 from .errors import Finding
 
 ParamLocation = Literal["path", "query", "querystring", "header", "cookie"]
-BodyEncoding = Literal["json", "form", "multipart", "binary"]
+BodyEncoding = Literal["json", "form", "multipart", "binary", "text"]
 SchemeKind = Literal["api_key", "bearer", "basic", "oauth2", "mutual_tls"]
 StreamFormat = Literal["sse", "jsonl", "json-seq", "binary"]
 PageStyle = Literal["offset", "page", "cursor", "next_url", "link"]
@@ -110,6 +110,18 @@ class BodyField:
 
 
 @dataclass(frozen=True)
+class MediaChoice:
+    """One media type a request body may be sent as, with the spec's ``encoding`` where simple."""
+
+    media_type: str
+    encoding: BodyEncoding
+    # form: (JSON name, style, explode, allowReserved) of properties OpenAPI's default misses
+    # ("json": the property's contentType is JSON, sent as JSON text)
+    styles: tuple[tuple[str, str, bool, bool], ...] = ()
+    part_types: tuple[tuple[str, str], ...] = ()  # multipart: (JSON name, the part's contentType)
+
+
+@dataclass(frozen=True)
 class Body:
     media_type: str
     encoding: BodyEncoding
@@ -119,6 +131,10 @@ class Body:
     fields: tuple[BodyField, ...] = ()
     description: str = ""
     checked: str | None = None  # strict type a whole (not flattened) body is validated against
+    # the media types the caller may send it as, ``media_type`` first; several: the method takes
+    # ``choice_arg`` (``content_type=``), a Literal of them
+    media: tuple[MediaChoice, ...] = ()
+    choice_arg: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,6 +189,7 @@ class Operation:
     deprecated: bool = False
     streaming: Streaming | None = None
     pagination: Pagination | None = None
+    accept: str | None = None  # the Accept header, when the 2xx bodies declare no JSON (text/csv)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ from typing import Any
 
 from .. import names
 from ..errors import SpecError
-from ..ir import Body, BodyField, ClientParam, Operation, Parameter, Resource
+from ..ir import Body, ClientParam, Operation, Parameter, Resource
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
-from .examples import example_of, marked, raw_properties, raw_required
-from .media import is_form, is_json, pick_media_type
+from .bodies import BodyReader
+from .examples import example_of
+from .media import accept_of, is_form, is_json
 from .naming import (
     HTTP_METHODS,
     NameChoice,
@@ -72,7 +73,10 @@ class OperationBuilder:
         self.security_warnings: list[str] = []  # requirement alternatives the client cannot apply
         self._operation_ids: set[str] = set()
         self._wiring = Wiring(resolver, schemas)
+        self._bodies = BodyReader(resolver, schemas)
         self._result_schema: dict[str, Any] | None = None  # the last single success schema
+        self._accept: str | None = None  # the last operation's Accept header (media.accept_of)
+        self._declared: dict[str, list[str]] = {}  # 2xx media types by status, for the Accept
 
     # -- walking the spec ---------------------------------------------------------------
     def build(self) -> tuple[Resource, ...]:
@@ -125,7 +129,7 @@ class OperationBuilder:
         scope = names.Scope()
         parameters = self._parameters(path, item, op, pointer, scope)
         try:
-            body = self._body(op, pointer, base, scope)
+            body = self._bodies.read(op, pointer, base, scope)
         except UNREADABLE as exc:  # a JSON body of any shape: the method is kept, typed loosely
             self._unreadable(pointer + "/requestBody", exc, "the body is typed Any")
             body = Body("application/json", "json", "Any", False)
@@ -136,6 +140,7 @@ class OperationBuilder:
         except UNREADABLE as exc:
             self._unreadable(pointer + "/responses", exc, "the result is typed Any")
             (result, parsed), errors = ("Any", True), ()
+            self._accept = None
         streaming, pagination, wired = self._wiring.detect(
             op, pointer, base, parameters, body, self._result_schema
         )
@@ -175,6 +180,7 @@ class OperationBuilder:
                 deprecated=bool(op.get("deprecated")),
                 streaming=streaming,
                 pagination=pagination,
+                accept=None if streaming else self._accept,
             )
         )
 
@@ -284,96 +290,25 @@ class OperationBuilder:
             )
         return self._client_params[json_name].name
 
-    # -- bodies -----------------------------------------------------------------------
-    def _body(
-        self, op: Mapping[str, Any], pointer: str, base: str, scope: names.Scope
-    ) -> Body | None:
-        raw = op.get("requestBody")
-        if raw is None:
-            return None
-        where = pointer + "/requestBody"
-        request_body = self._resolver.deref(raw, where)
-        content = self._content(request_body, where)
-        if not isinstance(content, dict) or not content:
-            return None
-        media_type, encoding = pick_media_type(content)
-        media = self._media(content[media_type], f"{where}/content/{escape(media_type)}")
-        if encoding == "binary":
-            schema: dict[str, Any] = {"type": "string", "format": "binary"}
-        else:
-            schema = self._schemas.normalize(
-                media.get("schema") or {},
-                base + "Request",
-                f"{where}/content/{escape(media_type)}/schema",
-            )
-        required = bool(request_body.get("required"))
-        description = str(request_body.get("description") or "")
-        model_schema = self._schemas.resolve_model(schema)
-        annotation = self._schemas.annotation(schema, loose_models=True)
-        if model_schema is None or "properties" not in model_schema or encoding == "binary":
-            strict = self._schemas.annotation(schema)
-            checked = None if encoding == "binary" or strict in ("Any", "bytes") else strict
-            return Body(
-                media_type, encoding, annotation, required, description=description, checked=checked
-            )
-        properties = raw_properties(self._resolver, media.get("schema"), where)
-        # the shared model leaves writeOnly fields optional (responses lack them); a request
-        # that builds the body must still have them
-        model_required = set(model_schema.get("required", [])) | {
-            prop
-            for prop in raw_required(self._resolver, media.get("schema"), where)
-            if marked(properties.get(prop), "writeOnly")
-        }
-        fields = tuple(
-            BodyField(
-                name=scope.claim(names.argument(prop, fallback="field")),
-                json_name=prop,
-                annotation=self._schemas.annotation(sub, loose_models=True),
-                required=prop in model_required,
-                description=str(sub.get("description") or ""),
-                example=example_of({}, properties.get(prop)),
-            )
-            for prop, sub in model_schema["properties"].items()
-            # the server's to set: never a request argument
-            if not (sub.get("readOnly") or marked(properties.get(prop), "readOnly"))
-        )
-        fields = tuple(sorted(fields, key=lambda f: not f.required))
-        return Body(
-            media_type,
-            encoding,
-            annotation,
-            required,
-            model=schema["$ref"].rsplit("/", 1)[1],
-            fields=fields,
-            description=description,
-        )
-
-    def _content(self, owner: Any, where: str) -> Any:
-        """The content map of a request body or response, through a ``$ref`` to the whole map
-        (not allowed by OpenAPI, published all the same)."""
-        content = owner.get("content") if isinstance(owner, dict) else None
-        return self._resolver.deref(content, where + "/content")
-
-    def _media(self, raw: Any, where: str) -> dict[str, Any]:
-        """A Media Type Object, through a ``$ref`` (3.2's ``components/mediaTypes``)."""
-        media = self._resolver.deref(raw, where)
-        return media if isinstance(media, dict) else {}
-
     # -- responses --------------------------------------------------------------------
     def _responses(
         self, op: Mapping[str, Any], pointer: str
     ) -> list[tuple[str, dict[str, Any] | None, str]]:
         out = []
+        self._declared = {}
         responses = op.get("responses")
         for status, raw in (responses if isinstance(responses, dict) else {}).items():
             where = f"{pointer}/responses/{status}"
             response = self._resolver.deref(raw, where)
-            content = self._content(response, where)
+            content = self._bodies.content(response, where)
             schema: dict[str, Any] | None = None
             if isinstance(content, dict) and content:
+                self._declared[str(status)] = [str(m) for m in content]
                 json_type = next((m for m in content if is_json(m)), None)
                 if json_type is not None:
-                    media = self._media(content[json_type], f"{where}/content/{escape(json_type)}")
+                    media = self._bodies.media(
+                        content[json_type], f"{where}/content/{escape(json_type)}"
+                    )
                     schema = media.get("schema", {}) or {}
                     where = f"{where}/content/{escape(json_type)}/schema"
                 elif all(m.split(";")[0].strip().lower().startswith("text/") for m in content):
@@ -391,6 +326,7 @@ class OperationBuilder:
         annotations: list[str] = []
         parsed = False
         self._result_schema = None
+        self._accept = accept_of(m for r in success for m in self._declared.get(r[0], []))
         for status, schema, where in success:
             if schema is None:
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import replace
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -17,6 +18,7 @@ from . import wiring
 from .layout import lay_out, lay_out_generic_call, lay_out_import, lay_out_parameter
 from .signatures import (
     MethodView,
+    doc_example,
     method_view,
     model_names_used,
     qualify_builtins,
@@ -99,10 +101,15 @@ def _method_views(api: Api) -> dict[str, list[MethodView]]:
     for resource in walk(api.resources):
         path = _resource_path(api.resources, resource)
         views[resource.class_name] = [
-            wiring.wire(
-                method_view(api, op, f"_{_constant(resource.class_name)}_{op.method_name.upper()}"),
-                op,
-                f"client.{path}.{op.method_name}",
+            replace(
+                wiring.wire(
+                    method_view(
+                        api, op, f"_{_constant(resource.class_name)}_{op.method_name.upper()}"
+                    ),
+                    op,
+                    f"client.{path}.{op.method_name}",
+                ),
+                doc_example=doc_example(op, f"client.{path}.{op.method_name}"),
             )
             for op in resource.operations
         ]

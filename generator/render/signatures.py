@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..ir import Api, Body, Operation, Parameter, Resource
 from ..names import literal, snake
+from ..storage import LINE_LENGTH
 
 _NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 
@@ -48,6 +49,7 @@ class MethodView:
     paginator: tuple[tuple[str, str], ...] = ()  # "page": Paginator keyword arguments
     page_item: str = ""
     readme_example: str = ""  # a usage snippet, for streams, downloads, uploads and pages
+    doc_example: tuple[str, ...] = ()  # docstring lines of a call with the spec's examples
 
 
 def method_view(api: Api, op: Operation, const: str) -> MethodView:
@@ -63,6 +65,10 @@ def method_view(api: Api, op: Operation, const: str) -> MethodView:
             keyword.append(_declare(field.name, field.annotation, field.required))
     elif op.body is not None:
         keyword.append(_declare("body", op.body.annotation, op.body.required))
+    if op.body is not None and op.body.choice_arg:
+        choices = ", ".join(literal(m.media_type) for m in op.body.media)
+        default = literal(op.body.media[0].media_type)
+        keyword.append(f"{op.body.choice_arg}: Literal[{choices}] = {default}")
     keyword += [
         "extra_headers: Headers | None = None",
         "extra_query: Query | None = None",
@@ -129,7 +135,50 @@ def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
         args.append(("body_encoding", literal(op.body.encoding)))
         if op.body.checked:
             args.append(("body_type", op.body.checked))
+        args += _media_args(op.body)
+    if op.accept:
+        args.append(("accept", literal(op.accept)))
     return tuple(args)
+
+
+# what the runtime sends for each encoding when an Endpoint names no media type
+_DEFAULT_TYPES = {
+    "json": "application/json",
+    "form": "application/x-www-form-urlencoded",
+    "multipart": "multipart/form-data",
+    "binary": "application/octet-stream",
+    "text": "text/plain",
+}
+
+
+def _media_args(body: Body) -> list[tuple[str, str]]:
+    """``media_types=`` (a choice, or a media type other than the encoding's usual one, such as
+    text/csv or application/merge-patch+json), ``body_styles=`` and ``part_types=``."""
+    args = []
+    media = body.media
+    if len(media) > 1 or (
+        media
+        and media[0].media_type.split(";")[0].strip().lower() != _DEFAULT_TYPES[media[0].encoding]
+    ):
+        entries = ", ".join(f"{literal(m.media_type)}: {literal(m.encoding)}" for m in media)
+        args.append(("media_types", "{" + entries + "}"))
+    styles = [style for m in media for style in m.styles]
+    if styles:
+        args.append(("body_styles", "{" + ", ".join(_form_style(*s) for s in styles) + "}"))
+    part_types = [part for m in media for part in m.part_types]
+    if part_types:
+        entries = ", ".join(f"{literal(name)}: {literal(kind)}" for name, kind in part_types)
+        args.append(("part_types", "{" + entries + "}"))
+    return args
+
+
+def _form_style(name: str, style: str, explode: bool, reserved: bool) -> str:
+    args = [literal(style)] if style != "form" else []
+    if not explode and style not in ("json", "deepObject"):
+        args.append("explode=False")
+    if reserved:
+        args.append("allow_reserved=True")
+    return f"{literal(name)}: QueryStyle({', '.join(args)})"
 
 
 def query_styles(op: Operation) -> str:
@@ -191,7 +240,12 @@ def _request_args(api: Api, op: Operation) -> tuple[tuple[str, str], ...]:
         (
             "options",
             "RequestOptions(extra_headers=extra_headers, extra_query=extra_query, "
-            "timeout=timeout, max_retries=max_retries)",
+            "timeout=timeout, max_retries=max_retries"
+            + (
+                f", content_type={op.body.choice_arg})"
+                if op.body is not None and op.body.choice_arg
+                else ")"
+            ),
         )
     )
     return tuple(args)
@@ -231,6 +285,48 @@ def _example(op: Operation) -> str:
     elif op.body is not None and op.body.required:
         parts.append(f"body={_placeholder(op.body.annotation, 'body')}")
     return ", ".join(parts)
+
+
+_DOC_ARGS = 5  # a docstring's example shows the required arguments, and examples up to this
+_DOC_WIDTH = LINE_LENGTH - 12  # the example's lines are indented 12 (16 for each argument)
+
+
+def doc_example(op: Operation, call: str) -> tuple[str, ...]:
+    """A short call of ``call`` for the method's docstring, when the spec gives examples for
+    its arguments: the required ones (an example, else the README's placeholder) and optional
+    ones with an example. Values are escaped literals (``names.example_literal``); a line
+    that would not fit is left out (an optional argument) or leaves no example at all."""
+    args: list[tuple[str, bool, bool]] = []  # (name=value, required, from the spec)
+    for param in op.parameters:
+        if _is_argument(param) and (param.required or param.example):
+            value = param.example or _placeholder(param.annotation, param.json_name)
+            args.append((f"{param.name}={value}", param.required, param.example is not None))
+    if op.body is not None and op.body.fields:
+        for f in op.body.fields:
+            if f.required or f.example:
+                value = f.example or _placeholder(f.annotation, f.json_name)
+                args.append((f"{f.name}={value}", f.required, f.example is not None))
+    elif op.body is not None and op.body.required:
+        args.append((f"body={_placeholder(op.body.annotation, 'body')}", True, False))
+    room = _DOC_ARGS - sum(required for _, required, _ in args)
+    kept = []
+    for text, required, from_spec in args:
+        if not required and room <= 0:
+            continue
+        room -= 0 if required else 1
+        kept.append((text.replace("\\", "\\\\"), required, from_spec))  # shown as written
+    if not any(from_spec for _, _, from_spec in kept):
+        return ()
+    one = f"{call}({', '.join(text for text, _, _ in kept)})"
+    if len("await " + one) <= _DOC_WIDTH:
+        return (one,)
+    lines = [f"{call}("]
+    for text, required, _ in kept:
+        if len(text) + 5 <= _DOC_WIDTH:
+            lines.append(f"    {text},")
+        elif required:
+            return ()
+    return (*lines, ")") if '"""' not in "".join(lines) else ()
 
 
 def _placeholder(annotation: str, json_name: str) -> str:

@@ -141,16 +141,22 @@ def encode_cookies(cookies: Mapping[str, object]) -> str | None:
     return "; ".join(pairs) or None
 
 
-def encode_body(body: object, encoding: BodyEncoding | None) -> BodyParts:
-    """The body arguments for httpx, by the operation's declared encoding."""
+def encode_body(
+    body: object, encoding: BodyEncoding | None, part_types: Mapping[str, str] | None = None
+) -> BodyParts:
+    """The body arguments for httpx, by the operation's declared encoding (`part_types`: the
+    `Content-Type` of multipart parts that declare one)."""
     if body is None or isinstance(body, NotGiven):
         return {}
     if encoding == "binary" or isinstance(body, (bytes, bytearray, os.PathLike)):
         return {"content": body}
+    if encoding == "text":
+        text = body if isinstance(body, str) else _scalar(to_jsonable(body))
+        return {"content": text.encode("utf-8")}
     if encoding == "form":
         return {"data": _form_fields(body)}
     if encoding == "multipart":
-        return _multipart(body)
+        return _multipart(body, part_types or {})
     return {"json": to_jsonable(body)}
 
 
@@ -219,8 +225,9 @@ def _form_value(value: object) -> str | list[str]:
     return _scalar(value)
 
 
-def _multipart(body: object) -> BodyParts:
-    """Every field as a part (plain fields without a filename), so the body is always multipart."""
+def _multipart(body: object, part_types: Mapping[str, str]) -> BodyParts:
+    """Every field as a part (plain fields without a filename), so the body is always multipart;
+    a plain field whose part declares a `Content-Type` is sent with it, an object as JSON."""
     if is_model(body):
         body = body.model_dump(by_alias=True, exclude_unset=True)
     if not isinstance(body, Mapping):
@@ -230,7 +237,15 @@ def _multipart(body: object) -> BodyParts:
         for item in value if isinstance(value, list) else [value]:
             if item is None or isinstance(item, NotGiven):
                 continue
-            parts.append((key, item if _is_file(item) else (None, _scalar(to_jsonable(item)))))
+            if _is_file(item):
+                parts.append((key, item))
+                continue
+            data = to_jsonable(item)
+            if key in part_types or isinstance(data, dict):  # an object: JSON, OpenAPI's default
+                kind = part_types.get(key, "application/json")
+                parts.append((key, (None, _scalar(data), kind)))
+            else:
+                parts.append((key, (None, _scalar(data))))
     return {"files": parts}
 
 

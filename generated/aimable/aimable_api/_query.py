@@ -21,7 +21,7 @@ from ._encoding import _scalar as scalar
 from ._encoding import is_model, to_jsonable
 from ._types import NotGiven
 
-__all__ = ["QueryStyle", "encode_query", "encode_pairs", "quote_query"]
+__all__ = ["QueryStyle", "encode_form", "encode_query", "encode_pairs", "quote_query"]
 
 Style: TypeAlias = Literal["form", "spaceDelimited", "pipeDelimited", "deepObject", "json"]
 
@@ -73,6 +73,26 @@ def encode_query(
         else:
             _styled(pairs, name, value, style)
     return pairs
+
+
+def encode_form(body: object, styles: Mapping[str, QueryStyle]) -> bytes:
+    """An `application/x-www-form-urlencoded` body whose fields follow the spec's `encoding`
+    (`styles`, by JSON name: deepObject, form without explode, a JSON field); the other fields
+    as OpenAPI's defaults write them: arrays exploded, objects as JSON text."""
+    data = to_jsonable(body)
+    if not isinstance(data, Mapping):
+        raise TypeError(f"a form body must be an object, not {type(body).__name__}")
+    pairs: list[tuple[str, str]] = []
+    for name, value in data.items():
+        if value is None:
+            continue
+        style = styles.get(name)
+        if style is not None:
+            _styled(pairs, name, value, style)
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((quote_query(name), quote_query(scalar(item))))
+    return "&".join(f"{name}={value}" for name, value in pairs).encode("ascii")
 
 
 def _default(pairs: list[tuple[str, str]], key: str, value: object) -> None:

@@ -132,8 +132,11 @@ def parse_result(endpoint: Endpoint[T], response: httpx.Response, where: Callabl
         return cast(T, None)
     if result is bytes:
         return cast(T, response.content)
-    if result is str and "json" not in response.headers.get("content-type", ""):
+    content_type = response.headers.get("content-type", "")
+    if result is str and "json" not in content_type:
         return cast(T, response.text)
+    if result is Any and content_type.lower().startswith("text/") and "json" not in content_type:
+        return cast(T, response.text)  # an untyped result answered as text: the text
     adapter = endpoint.result_adapter()
     content = response.content
     blank = not content or content.isspace()  # `not content.strip()`, without a copy

@@ -53,6 +53,15 @@ class Endpoint(Generic[T]):
     body_encoding: BodyEncoding | None = None
     body_type: Any = None
     """The type a whole request body is checked against before sending (None: not checked)."""
+    media_types: Mapping[str, BodyEncoding] = field(default_factory=dict)
+    """The media types the body may be sent as (`RequestOptions.content_type`), the default
+    first, each with its encoding; empty: the usual one of `body_encoding`."""
+    body_styles: Mapping[str, QueryStyle] = field(default_factory=dict)
+    """How form fields (by JSON name) are written, where OpenAPI's default does not do."""
+    part_types: Mapping[str, str] = field(default_factory=dict)
+    """The `Content-Type` of multipart parts (by JSON name) that declare one."""
+    accept: str | None = None
+    """The `Accept` header, when the 2xx bodies are not JSON (text/csv), unless the call sets one."""
     stream: StreamFormat | None = None
     events: Mapping[str, Any] = field(default_factory=dict)
     terminator: str | None = None
@@ -82,6 +91,16 @@ class Endpoint(Generic[T]):
                 key = keys[candidate]
                 return self._adapter(key, self.errors[key])
         return None
+
+    def body_media(self, content_type: str | None) -> tuple[BodyEncoding | None, str | None]:
+        """The encoding and `Content-Type` of a body sent as `content_type` (None: the default)."""
+        if content_type is None:
+            first = next(iter(self.media_types.items()), None)
+            return (self.body_encoding, None) if first is None else (first[1], first[0])
+        if content_type not in self.media_types:
+            declared = ", ".join(self.media_types) or "no other"
+            raise ValueError(f"content_type {content_type!r} is not declared here ({declared})")
+        return self.media_types[content_type], content_type
 
     def _adapter(self, key: str, annotation: Any) -> TypeAdapter[Any]:
         adapter = self._adapters.get(key)

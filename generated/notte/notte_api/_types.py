@@ -56,7 +56,8 @@ Cert: TypeAlias = str | tuple[str, str] | tuple[str, str, str | None]
 
 Verify: TypeAlias = bool | ssl.SSLContext
 
-BodyEncoding: TypeAlias = Literal["json", "form", "multipart", "binary"]
+BodyEncoding: TypeAlias = Literal["json", "form", "multipart", "binary", "text"]
+"""How a request body is sent: JSON, a form, multipart parts, bytes as they are, or text."""
 
 StreamFormat: TypeAlias = Literal["sse", "jsonl", "json-seq", "binary"]
 """How a streamed response body is framed: server-sent events, JSON lines or sequences, bytes."""

@@ -55,7 +55,7 @@ from ._exceptions import (
 )
 from ._logging import logger, protect_httpx_logs, redact_request, redact_url
 from ._oauth2 import TokenCache, read_token
-from ._query import encode_pairs, encode_query
+from ._query import encode_form, encode_pairs, encode_query
 from ._response import parse_result, status_error
 from ._retry import (
     IDEMPOTENT_METHODS,
@@ -97,6 +97,8 @@ class RequestOptions:
     extra_query: Query | None | NotGiven = NOT_GIVEN
     timeout: Timeout | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
+    content_type: str | NotGiven = NOT_GIVEN
+    """One of the media types the operation declares for its body (the default: the first)."""
 
 
 @dataclass(frozen=True)
@@ -304,14 +306,28 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
             if not is_model(body):  # a model was validated when it was built
                 body = _checked(adapter, body)  # wrong types fail here, before sending
         is_async = isinstance(self._http, httpx.AsyncClient)
-        upload = prepare_upload(encode_body(body, endpoint.body_encoding), is_async)
+        chosen = None if isinstance(options.content_type, NotGiven) else options.content_type
+        encoding, content_type = endpoint.body_media(chosen)
+        if encoding == "form" and endpoint.body_styles and _given(body):
+            parts: BodyParts = {"content": encode_form(body, endpoint.body_styles)}
+        else:
+            parts = encode_body(body, encoding, endpoint.part_types)
+        upload = prepare_upload(parts, is_async)
         body_parts = upload.parts
-        if "content" in body_parts and "content-type" not in merged:
-            merged["content-type"] = ("Content-Type", "application/octet-stream")
+        if body_parts and encoding != "multipart" and "content-type" not in merged:
+            if content_type is None and "content" in body_parts:
+                content_type = _CONTENT_TYPES.get(encoding or "", "application/octet-stream")
+            if content_type is not None:
+                merged["content-type"] = (
+                    "Content-Type",
+                    check_header("Content-Type", content_type),
+                )
         for name, value in upload.headers.items():
             merged.setdefault(name.lower(), (name, value))
         if endpoint.stream and "accept" not in merged:
             merged["accept"] = ("Accept", STREAM_ACCEPT[endpoint.stream])
+        elif endpoint.accept and "accept" not in merged:
+            merged["accept"] = ("Accept", endpoint.accept)
         method = endpoint.method.upper()
         timeout, max_retries = options.timeout, options.max_retries
         if not isinstance(max_retries, NotGiven):
@@ -495,6 +511,17 @@ class BaseClient(abc.ABC, Generic[_HttpT]):
         if logger.isEnabledFor(logging.DEBUG):
             where = self._where(request)
             logger.debug("retrying %s in %.2f s (retry %d of %d)", where, delay, retry, retries)
+
+
+# the `Content-Type` of a body httpx gets as bytes, when the endpoint names no media type
+_CONTENT_TYPES: Mapping[str, str] = {
+    "text": "text/plain",
+    "form": "application/x-www-form-urlencoded",  # written here when the spec styles fields
+}
+
+
+def _given(body: object) -> bool:
+    return body is not None and not isinstance(body, NotGiven)
 
 
 def _checked(adapter: TypeAdapter[Any], body: object) -> object:

@@ -110,6 +110,15 @@ class RunsResource:
             auth_session: AuthSession config to be used with the run. This is a required
                 field if the AuthSession is enabled on the project.
             sink: Optional sink configuration for the run. Can be a webhook or S3 sink.
+
+        Example:
+            client.projects.runs.start(
+                project_name="my-project",
+                parameters={},
+                api="api",
+                proxy="http://username:password@domain:port",
+                request_timeout=600,
+            )
         """
         return self._client._request(
             _RUNS_START,
@@ -223,6 +232,15 @@ class AsyncRunsResource:
             auth_session: AuthSession config to be used with the run. This is a required
                 field if the AuthSession is enabled on the project.
             sink: Optional sink configuration for the run. Can be a webhook or S3 sink.
+
+        Example:
+            await client.projects.runs.start(
+                project_name="my-project",
+                parameters={},
+                api="api",
+                proxy="http://username:password@domain:port",
+                request_timeout=600,
+            )
         """
         return await self._client._request(
             _RUNS_START,
