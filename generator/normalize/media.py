@@ -70,11 +70,15 @@ def fits(shape: str, encoding: BodyEncoding) -> bool:
 
 def accept_of(media_types: Iterable[str]) -> str | None:
     """The ``Accept`` header of an operation whose 2xx bodies are ``media_types``, when the
-    client's default (``application/json``) is not among them: text/csv, text/plain."""
+    client's default (``application/json``) is not among them: text/csv, text/plain, or a JSON
+    type of the vendor's own (``application/scim+json``), which a server may insist on."""
     declared = list(dict.fromkeys(m.strip() for m in media_types))
-    if not declared or any(is_json(m) for m in declared):
+    bases = {_base(m) for m in declared}
+    if not declared or bases & {"application/json", "*/*"}:
         return None
-    if all(_base(m).startswith("text/") and _MEDIA_TYPE.fullmatch(m) for m in declared):
+    if all(
+        (_base(m).startswith("text/") or is_json(m)) and _MEDIA_TYPE.fullmatch(m) for m in declared
+    ):
         return ", ".join(declared)
     return None
 

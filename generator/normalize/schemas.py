@@ -328,11 +328,30 @@ class SchemaNormalizer(UnionResolution):
             return {"type": kind, **shapes.kept(schema, _KEEP_KEYS), **shapes.binary(schema)}
         return {**shapes.kept(schema, ("description", "default"))}
 
+    def _with_undeclared(self, schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+        """The properties, plus any name ``required`` lists that they do not declare (Cohere's
+        ``finetuned_model``, Mistral's ``level``): JSON Schema still demands it, of any type."""
+        properties = dict(schema.get("properties") or {})
+        listed = schema.get("required")
+        if not properties or not isinstance(listed, list):
+            return properties
+        for name in listed:
+            if isinstance(name, str) and name not in properties:
+                properties[name] = {}
+                self.degraded.append(
+                    (
+                        pointer,
+                        "undeclared required property",
+                        f"{name!r} is required but not " "declared; typed Any",
+                    )
+                )
+        return properties
+
     def _norm_object(
         self, schema: dict[str, Any], hint: str, pointer: str, depth: int
     ) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "object"}
-        properties = schema.get("properties") or {}
+        properties = self._with_undeclared(schema, pointer)
         if properties:
             out["properties"] = {
                 prop: self._norm(

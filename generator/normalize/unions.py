@@ -151,8 +151,19 @@ class UnionResolution:
         for branch, values in zip(branches, tags):
             self._pin(branch, prop, values)
             mapping.update((value, branch["$ref"]) for value in values)
+        if not all(self._always_tagged(branch, prop) for branch in branches):
+            # pydantic's discriminator would make the tag required in the branch's own model
+            # (Galaxy's Planet.type, optional when a Planet is sent alone): the literal tags
+            # still choose the branch, as a plain union
+            self._report(where, "ordered", f"tagged by {prop!r}, optional in a branch ({how})")
+            return {"oneOf": branches}
         self._report(where, "discriminated", f"on {prop!r} ({how})")
         return {"oneOf": branches, "discriminator": {"propertyName": prop, "mapping": mapping}}
+
+    def _always_tagged(self, branch: dict[str, Any], prop: str) -> bool:
+        """Whether every instance of the branch's model has the tag: required, or defaulted."""
+        model = self.models[branch["$ref"][len(COMPONENT_PREFIX) :]]
+        return prop in model.get("required", []) or "default" in model["properties"].get(prop, {})
 
     def _pin(self, branch: dict[str, Any], prop: str, values: list[str]) -> None:
         """Make ``prop`` of the branch's model the closed literal of its tag values.

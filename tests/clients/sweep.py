@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from generator.ir import Api, Operation, Parameter
 from generator.render.signatures import walk
 from tests.clients.sweep_values import STRICT_FORMATS, CannotMake, Values
@@ -133,12 +135,30 @@ def sweep(
 def served_document(source: Path, loaded: dict[str, Any], folder: Path) -> Path:
     """What Prism serves: a Swagger 2.0 file as published (Prism reads 2.0 itself, which checks
     our conversion too); any other as loaded (one bundled file), less the references to files
-    that do not exist (code samples Prism would refuse to start without; the loader warned)."""
-    if source.suffix in (".json", ".yaml", ".yml") and _is_swagger2(source):
-        return source
+    that do not exist (code samples Prism would refuse to start without; the loader warned).
+    Either way every array schema gets the ``items`` it means (:func:`_with_items`)."""
+    document = _read(source) if _is_swagger2(source) else _without_dangling(loaded)
     target = folder / (source.stem + ".served.json")
-    target.write_text(json.dumps(_without_dangling(loaded), default=str), encoding="utf-8")
+    target.write_text(json.dumps(_with_items(document), default=str), encoding="utf-8")
     return target
+
+
+def _read(source: Path) -> Any:
+    text = source.read_text(encoding="utf-8")
+    return json.loads(text) if source.suffix == ".json" else yaml.safe_load(text)
+
+
+def _with_items(node: Any) -> Any:
+    """Every array schema with an ``items`` (``{}`` where it had none, which means the same):
+    json-schema-faker fails on an array without one (Lob, Polar's ``prefixItems``, Argo)."""
+    if isinstance(node, list):
+        return [_with_items(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _with_items(v) for k, v in node.items()}
+    if out.get("type") == "array" and "items" not in out:
+        out["items"] = {}
+    return out
 
 
 def _is_swagger2(source: Path) -> bool:
@@ -215,6 +235,8 @@ def _status_outcome(name: str, error: Any) -> Outcome:
     """Prism's 4xx says what it found wrong in ``sl-violations``; a 5xx of its own making (a
     media type it cannot write, an answer it generated against its own spec) is the mock's."""
     violations = error.headers.get("sl-violations")
+    if error.response.request.method == "HEAD" and error.status_code >= 500:
+        return Outcome(name, "unserved", "Prism cannot answer HEAD (500, no body)")
     if 400 <= error.status_code < 500:
         return Outcome(name, "rejected", f"{error.status_code}: {violations or error.body[:300]}")
     try:
@@ -222,13 +244,18 @@ def _status_outcome(name: str, error: Any) -> Outcome:
     except ValueError:
         problem = {}
     title = str(problem.get("title", "")) if isinstance(problem, dict) else ""
-    where = {str(v.get("location", [""])[0]) for v in problem.get("validation", [])} if isinstance(
-        problem, dict) else set()
+    where = (
+        {str(v.get("location", [""])[0]) for v in problem.get("validation", [])}
+        if isinstance(problem, dict)
+        else set()
+    )
     kind = str(problem.get("type", "")) if isinstance(problem, dict) else ""
-    if kind.endswith(("#UNKNOWN", "#NO_RESPONSE_RESPONSE_DEFINED")):  # Prism's own failure
+    if kind.endswith(("#UNKNOWN", "#NO_RESPONSE_RESPONSE_DEFINED", "#NO_COMPLEX_OBJECT_TEXT")):
         return Outcome(name, "unserved", "Prism failed: " + title.split("\n")[0][:160])
     if title.startswith("Cannot find serializer"):
-        return Outcome(name, "unserved", f"Prism cannot write: {title[len('Cannot find serializer for '):]}")
+        return Outcome(
+            name, "unserved", f"Prism cannot write: {title[len('Cannot find serializer for '):]}"
+        )
     if where == {"response"}:
         return Outcome(name, "unserved", "Prism's answer breaks its own spec: " + error.body[:200])
     return Outcome(name, "failed", f"{error.status_code}: {error.body[:300]}")
@@ -288,7 +315,7 @@ def _arguments(
             continue  # only what the call needs
         if parameter.name in by_name:
             schema = _parameter_schema(document, operation, by_name[parameter.name], values)
-            made = values.value(schema)
+            made = values.value(schema, nonempty=by_name[parameter.name].location == "path")
         else:
             made = _body_value(operation, parameter.name, spec_op, values)
         if parameter.kind is inspect.Parameter.POSITIONAL_ONLY or (
@@ -297,7 +324,27 @@ def _arguments(
             args.append(made)
         else:
             kwargs[parameter.name] = made
+    body = operation.body
+    if (
+        body is not None
+        and body.required
+        and body.fields
+        and not any(f.required for f in body.fields)
+    ):
+        kwargs.update(_one_field(operation, spec_op, values))
     return args, kwargs
+
+
+def _one_field(operation: Operation, spec_op: dict[str, Any], values: Values) -> dict[str, Any]:
+    """One optional field of a required body none of whose fields is required: a form or
+    multipart body needs at least one part to exist at all (Lob's campaign update)."""
+    assert operation.body is not None
+    for field_ in operation.body.fields:
+        try:
+            return {field_.name: _body_value(operation, field_.name, spec_op, values)}
+        except CannotMake:
+            continue
+    return {}
 
 
 def _spec_operation(document: dict[str, Any], operation: Operation) -> dict[str, Any]:
@@ -311,8 +358,10 @@ def _parameter_schema(
     document: dict[str, Any], operation: Operation, parameter: Parameter, values: Values
 ) -> Any:
     item = values.resolve(document["paths"][operation.path])
-    declared = [*(item.get("parameters") or []), *(_spec_operation(document, operation).get(
-        "parameters") or [])]
+    declared = [
+        *(item.get("parameters") or []),
+        *(_spec_operation(document, operation).get("parameters") or []),
+    ]
     for candidate in reversed(declared):
         resolved = values.resolve(candidate)
         if resolved.get("name") == parameter.json_name and resolved.get("in") == (

@@ -33,6 +33,7 @@ FORMATS: dict[str, Any] = {
     "time": "03:04:05Z",
     "duration": "P1D",
     "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "uuid4": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
     "email": "user@example.com",
     "idn-email": "user@example.com",
     "uri": "https://example.com/a",
@@ -75,11 +76,16 @@ class Values:
             node, seen = target, seen + 1
         return node
 
-    def value(self, schema: Any, *, writing: bool = True) -> Any:
-        """A value valid against ``schema``; bytes for a binary string (a file to upload)."""
+    def value(self, schema: Any, *, writing: bool = True, nonempty: bool = False) -> Any:
+        """A value valid against ``schema``; bytes for a binary string (a file to upload).
+
+        ``nonempty``: not ``""`` (a path parameter: an empty segment reaches no route).
+        """
         made = self._make(schema, 0, writing)
+        if nonempty and made == "":
+            made = self._make({"allOf": [schema], "minLength": 1, "type": "string"}, 0, writing)
         if not isinstance(made, (bytes, bytearray)) and not _has_bytes(made):
-            self.check(schema, made)
+            self.check(schema, made, formats=STRICT_FORMATS)
         return made
 
     def check(self, schema: Any, value: Any, formats: str = "") -> None:
@@ -147,7 +153,7 @@ class Values:
 
     def _valid(self, schema: dict[str, Any], value: Any) -> bool:
         try:
-            self.check(schema, value)
+            self.check(schema, value, formats=STRICT_FORMATS)
         except CannotMake:
             return False
         return True
@@ -158,7 +164,11 @@ class Values:
         required: list[str] = []
         parts = [self.resolve(p) for p in schema.get("allOf", [])] + [schema]
         for part in parts:
-            if isinstance(part, dict) and isinstance(part.get("allOf"), list) and part is not schema:
+            if (
+                isinstance(part, dict)
+                and isinstance(part.get("allOf"), list)
+                and part is not schema
+            ):
                 part = self._merged(part)
             if isinstance(part, dict):
                 properties.update(part.get("properties") or {})
@@ -171,8 +181,10 @@ class Values:
             part = self.resolve(part)
             if isinstance(part, dict) and part.get("type") not in (None, "object"):
                 return False
-            if isinstance(part, dict) and "type" not in part and not (
-                {"properties", "required", "allOf", "oneOf", "anyOf"} & set(part)
+            if (
+                isinstance(part, dict)
+                and "type" not in part
+                and not ({"properties", "required", "allOf", "oneOf", "anyOf"} & set(part))
             ):
                 return False
         return True

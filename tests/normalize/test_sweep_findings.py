@@ -27,9 +27,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
 
 
 def test_a_scalar_in_all_of_stays_a_scalar_with_its_constraints(built: Generated) -> None:
-    account = built.models.Account.model_validate(
-        {"id": "acc_1", "name": "n", "city": "Paris"}
-    )
+    account = built.models.Account.model_validate({"id": "acc_1", "name": "n", "city": "Paris"})
     assert account.id == "acc_1" and account.city == "Paris"
     with pytest.raises(ValidationError):  # the referenced pattern still holds
         built.models.Account.model_validate({"id": "bank_1", "name": "n"})
