@@ -338,13 +338,15 @@ class SchemaNormalizer(UnionResolution):
                 )
                 for prop, sub in properties.items()
             }
-            # readOnly/writeOnly fields travel one way only, so one shared model cannot require them
-            one_way = {
-                p
-                for p, sub in properties.items()
-                if isinstance(sub, dict)
-                and (sub.get("readOnly") is True or sub.get("writeOnly") is True)
-            }
+            # readOnly/writeOnly fields travel one way only, so one shared model cannot require
+            # them; the mark stays on the field however the spec said it (the runtime never
+            # sends a readOnly one, and it is no argument of a method)
+            one_way = set()
+            for prop, sub in properties.items():
+                way = shapes.one_way(sub, lambda s: self._resolver.deref(s, pointer))
+                if way:
+                    one_way.add(prop)
+                    out["properties"][prop] = {**out["properties"][prop], **way}
             listed = schema.get("required")
             required = [
                 r

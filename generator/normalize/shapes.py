@@ -116,6 +116,28 @@ def _branch_tags(
     return (prop, tags) if distinct(tags) else None
 
 
+def one_way(
+    schema: Any, deref: Callable[[Any], Any] = lambda s: s, depth: int = 0
+) -> dict[str, bool]:
+    """``{"readOnly": True}`` or ``{"writeOnly": True}`` for a property that travels one way
+    only, wherever the spec says so: on the property, beside its ``$ref`` (3.1), on a one-part
+    ``allOf`` (the 3.0 spelling of a reference with siblings), or where its ``$ref`` leads."""
+    if not isinstance(schema, dict) or depth > 16:
+        return {}
+    for key in ("readOnly", "writeOnly"):
+        if schema.get(key) is True:
+            return {key: True}
+    if isinstance(schema.get("$ref"), str):
+        try:
+            return one_way(deref(schema), deref, depth + 1)
+        except UNREADABLE:  # a reference that leads nowhere is reported where it is read
+            return {}
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1:
+        return one_way(parts[0], deref, depth + 1)
+    return {}
+
+
 def wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:
     """Inline objects with properties, and allOf merges, become named models."""
     if is_nullable(schema):
