@@ -18,6 +18,7 @@ The output (``models``) is plain JSON Schema in which every ``$ref`` points to
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Mapping
 from typing import Any
@@ -28,7 +29,7 @@ from ..ir import UnionReport
 from . import shapes
 from .refs import RefResolver
 from .shapes import COMPONENT_PREFIX
-from .unions import UnionResolution
+from .unions import PendingUnion, UnionResolution
 
 _NULL = {"type": "null"}
 _KEEP_KEYS = (
@@ -76,6 +77,7 @@ class SchemaNormalizer(UnionResolution):
         self._in_progress: dict[str, str] = {}  # pointer of a schema being hoisted -> its name
         self._discriminators: set[tuple[str, str]] = set()  # (model, property) that tag a union
         self._reported: set[tuple[str, str]] = set()
+        self._hoisted: dict[str, Any] = {}  # name ➜ body of each hoisted model, unsettled
         #: (pointer, kind, message) of each schema that could not be read and became ``Any``
         self.degraded: list[tuple[str, str, str]] = []
         raw_components = resolver.document.get("components")
@@ -204,16 +206,40 @@ class SchemaNormalizer(UnionResolution):
         return {}
 
     def _hoist(self, schema: dict[str, Any], hint: str, pointer: str, depth: int) -> dict[str, Any]:
+        """A named model for an inline object. A name already taken is first shared when the
+        model it names is the same (Lob repeats one ``before_after`` filter on 15 operations),
+        else made from the schema's context (``BookletsSortBy``); a number comes last."""
         title = schema.get("title")
         base = (
             names.pascal(title) if isinstance(title, str) and title.strip() else names.pascal(hint)
         )
-        name = self._scope.claim(base)
+        name = self._contextual_name(base, pointer)
         self._in_progress[pointer] = name
         self.models[name] = {}
-        self.models[name] = self._norm_body(schema, name, pointer, depth, top_level=True)
+        self.models[name] = body = self._norm_body(schema, name, pointer, depth, top_level=True)
         del self._in_progress[pointer]
+        if name != base and _same(self._hoisted.get(base), body):
+            del self.models[name]  # the same model as the one named so: one class
+            self._scope.release(name)
+            return {"$ref": COMPONENT_PREFIX + base}
+        self._hoisted[name] = copy.deepcopy(body)  # as read: its unions are settled in place
         return {"$ref": COMPONENT_PREFIX + name}
+
+    def _contextual_name(self, base: str, pointer: str) -> str:
+        """``base``, else ``base`` prefixed by the nearest words of its place that make it
+        free (the path's nouns, the properties it sits in), else a numbered ``base``."""
+        if base not in self._scope:
+            return self._scope.claim(base)
+        prefix = ""
+        for words in shapes.context_words(pointer):
+            part = names.pascal(words)
+            if base.startswith(part) or prefix.startswith(part):
+                continue
+            prefix = part + prefix
+            candidate = names.pascal(prefix + base)
+            if candidate not in self._scope:
+                return self._scope.claim(candidate)
+        return self._scope.claim(base)
 
     # -- the recursive walk ------------------------------------------------------------
     def _norm(self, schema: Any, hint: str, pointer: str, depth: int) -> dict[str, Any]:
@@ -407,3 +433,22 @@ class SchemaNormalizer(UnionResolution):
                 out["properties"].update(part.get("properties") or {})
                 out["required"] += part.get("required", [])
         return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two normalized model bodies are the same model: equal, a union still to be
+    settled compared by its discriminator (not by the place it was read at)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return False
+        return all(
+            (
+                a[k].discriminator == b[k].discriminator
+                if isinstance(a[k], PendingUnion) and isinstance(b[k], PendingUnion)
+                else _same(a[k], b[k])
+            )
+            for k in a
+        )
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return bool(a == b)

@@ -138,6 +138,34 @@ def one_way(
     return {}
 
 
+#: Pointer tokens that say where a schema sits, not what it is about.
+_STRUCTURAL = frozenset(
+    (
+        "paths components schemas properties items allOf anyOf oneOf content schema parameters "
+        "responses requestBody additionalProperties ~nonnull webhooks callbacks default "
+        "get put post delete options head patch trace query additionalOperations"
+    ).split()
+)
+
+
+def context_words(pointer: str) -> list[str]:
+    """The words of a schema's place, nearest first, as text for :func:`names.pascal`: the
+    properties it sits in, its component's name, and its path's nouns (``/booklets/{id}``
+    ➜ ``booklets``); structure, media types, status codes and indexes say nothing."""
+    found = []
+    for token in reversed([unescape(t) for t in pointer.split("/")[1:]]):
+        if token in _STRUCTURAL or token.isdigit() or token.upper().endswith("XX"):
+            continue
+        if token.startswith("/"):  # a path: its nouns, not its parameters
+            nouns = [s for s in token.split("/") if s and not s.startswith("{")]
+            token = " ".join(nouns)
+        elif "/" in token:  # a media type
+            continue
+        if token.strip():
+            found.append(token)
+    return found
+
+
 def wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:
     """Inline objects with properties, and allOf merges, become named models."""
     if is_nullable(schema):
