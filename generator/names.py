@@ -231,15 +231,22 @@ class Scope:
         """
         candidate, n = name, 2
         while candidate in self._taken or any(f.format(candidate) in self._taken for f in family):
-            candidate = (
-                f"{name}{'' if name.endswith('_') else '_'}{n}"
-                if name[:1].islower()
-                else f"{name}{n}"
-            )
+            # a class name ending in a digit is never numbered on (``Error22`` reads as a
+            # twenty-second error; dmcg drops an underscore in a class name): ``Error2Alt``
+            if name[:1].islower():
+                candidate = f"{name}{'' if name.endswith('_') else '_'}{n}"
+            elif name[-1:].isdigit():
+                candidate = f"{name}Alt" if n == 2 else f"{name}Alt{n}"
+            else:
+                candidate = f"{name}{n}"
             n += 1
         self._taken.add(candidate)
         self._taken.update(f.format(candidate) for f in family)
         return candidate
+
+    def release(self, name: str) -> None:
+        """Give back a name claimed for something that turned out not to need it."""
+        self._taken.discard(name)
 
     def __contains__(self, name: str) -> bool:
         return name in self._taken

@@ -23,7 +23,7 @@ from .. import names
 from ..errors import ClientgenError
 from ..speed.gcpause import parse, paused
 from ..storage import LINE_LENGTH, cached_text, store_text
-from . import safety
+from . import nulls, safety
 
 if TYPE_CHECKING:
     from ..ir import Api
@@ -43,7 +43,7 @@ def models_source(schemas: dict[str, Any]) -> str:
     """Source of ``models.py`` for the normalized model schemas (all a helper needs)."""
     if not schemas:
         return _HEADER + "\n\nfrom __future__ import annotations\n\n__all__: list[str] = []\n"
-    document = _document(schemas)
+    document = _document(nulls.mark_not_nullable(schemas))
     aliases = _field_names(schemas)
     # the module made from dmcg's output for the same input, options and processing (this
     # file) and dmcg version, when cached
@@ -205,8 +205,9 @@ def _run_dmcg(document: dict[str, Any], aliases: dict[str, str] | None) -> Any:
         capitalise_enum_members=True,
         custom_file_header=_HEADER,
         aliases=aliases,
-        # the runtime leaves readOnly fields out of what it sends (`_encoding._with_tags`)
-        field_extra_keys={"readOnly", "writeOnly"},
+        # the runtime leaves readOnly fields, and None in fields that may not be null (see
+        # `.nulls`), out of what it sends (`_encoding._with_tags`)
+        field_extra_keys={"readOnly", "writeOnly", nulls.NOT_NULLABLE},
     )
 
 
@@ -217,6 +218,7 @@ def _cache_key(document: dict[str, Any], aliases: dict[str, str] | None) -> str:
     own = (
         Path(__file__).read_text(encoding="utf-8"),
         Path(safety.__file__).read_text(encoding="utf-8"),
+        Path(nulls.__file__).read_text(encoding="utf-8"),
     )
     for part in (_dmcg_version(), sys.version, *own):
         digest.update(part.encode("utf-8") + b"\0")

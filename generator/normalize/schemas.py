@@ -18,6 +18,7 @@ The output (``models``) is plain JSON Schema in which every ``$ref`` points to
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Mapping
 from typing import Any
@@ -28,7 +29,8 @@ from ..ir import UnionReport
 from . import shapes
 from .refs import RefResolver
 from .shapes import COMPONENT_PREFIX
-from .unions import UnionResolution
+from .annotations import PRIMITIVES, Annotations
+from .unions import PendingUnion, UnionResolution
 
 _NULL = {"type": "null"}
 _KEEP_KEYS = (
@@ -50,20 +52,12 @@ _KEEP_KEYS = (
     "writeOnly",
     "deprecated",
 )
-_PRIMITIVES = {
-    "string": "str",
-    "integer": "int",
-    "number": "float",
-    "boolean": "bool",
-    "null": "None",
-}
-_STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
 _MAX_DEPTH = 200
 #: What reading a malformed schema can raise (recursion too: a schema may nest deeply).
 _UNREADABLE = (*shapes.UNREADABLE, RecursionError)
 
 
-class SchemaNormalizer(UnionResolution):
+class SchemaNormalizer(Annotations, UnionResolution):
     """Collects the model schemas of one API, hoisting and naming as it goes."""
 
     def __init__(self, resolver: RefResolver, file: str) -> None:
@@ -76,6 +70,7 @@ class SchemaNormalizer(UnionResolution):
         self._in_progress: dict[str, str] = {}  # pointer of a schema being hoisted -> its name
         self._discriminators: set[tuple[str, str]] = set()  # (model, property) that tag a union
         self._reported: set[tuple[str, str]] = set()
+        self._hoisted: dict[str, Any] = {}  # name ➜ body of each hoisted model, unsettled
         #: (pointer, kind, message) of each schema that could not be read and became ``Any``
         self.degraded: list[tuple[str, str, str]] = []
         raw_components = resolver.document.get("components")
@@ -119,72 +114,6 @@ class SchemaNormalizer(UnionResolution):
         """Reserve a class name (resource classes live beside the models), with its family."""
         return self._scope.claim(names.pascal(name), family=family)
 
-    def resolve_model(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The model schema a normalized ``$ref`` names, or None."""
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX):
-            return self.models.get(ref[len(COMPONENT_PREFIX) :])
-        return None
-
-    def annotation(self, schema: Mapping[str, Any], *, loose_models: bool = False) -> str:
-        """A Python annotation for a normalized schema (models referenced by class name).
-
-        ``loose_models`` also accepts a plain mapping wherever a model is expected,
-        for keyword arguments of generated methods.
-        """
-        parts = self._union_parts(schema, loose_models)
-        for last in ("Mapping[str, Any]", "None"):  # reads best: Model | Mapping[str, Any] | None
-            if last in parts:
-                parts = [p for p in parts if p != last] + [last]
-        return " | ".join(parts)
-
-    def _union_parts(self, schema: Mapping[str, Any], loose: bool) -> list[str]:
-        branches = schema.get("anyOf") or schema.get("oneOf")
-        if isinstance(branches, list) and branches:
-            parts: list[str] = []
-            for branch in branches:
-                parts += [p for p in self._union_parts(branch, loose) if p not in parts]
-            return parts
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            name = ref[len(COMPONENT_PREFIX) :]
-            if loose and self._takes_mapping(self.models.get(name, {})):
-                return [name, "Mapping[str, Any]"]
-            return [name]
-        return [self._single(schema, loose)]
-
-    def _takes_mapping(self, model: Mapping[str, Any]) -> bool:
-        """An object model, or a named union of them: a plain mapping may stand in for it."""
-        branches = model.get("oneOf") or model.get("anyOf") or []
-        return shapes.is_object_model(model) or any(
-            shapes.is_object_model(self.resolve_model(b) or {}) for b in branches
-        )
-
-    def _single(self, schema: Mapping[str, Any], loose: bool) -> str:
-        if "const" in schema:
-            return self._single({"enum": [schema["const"]]}, loose)
-        if "enum" in schema:
-            values = [shapes.enum_literal(v) for v in schema["enum"]]
-            if values and all(v is not None for v in values):
-                return f"Literal[{', '.join(v for v in values if v is not None)}]"
-            return "Any"
-        kind = schema.get("type")
-        if kind == "array":
-            return f"list[{self.annotation(schema.get('items', {}), loose_models=loose)}]"
-        if kind == "object":
-            extra = schema.get("additionalProperties")
-            value = (
-                self.annotation(extra, loose_models=loose)
-                if isinstance(extra, dict) and extra
-                else "Any"
-            )
-            return f"dict[str, {value}]"
-        if kind == "string":
-            return _STRING_FORMATS.get(str(schema.get("format")), "str")
-        if isinstance(kind, str) and kind in _PRIMITIVES:
-            return _PRIMITIVES[kind]
-        return "Any"
-
     # -- hoisting --------------------------------------------------------------------
     def _define(self, name: str, schema: Any, pointer: str, hint: str) -> None:
         self._in_progress[pointer] = name
@@ -204,16 +133,40 @@ class SchemaNormalizer(UnionResolution):
         return {}
 
     def _hoist(self, schema: dict[str, Any], hint: str, pointer: str, depth: int) -> dict[str, Any]:
+        """A named model for an inline object. A name already taken is first shared when the
+        model it names is the same (Lob repeats one ``before_after`` filter on 15 operations),
+        else made from the schema's context (``BookletsSortBy``); a number comes last."""
         title = schema.get("title")
         base = (
             names.pascal(title) if isinstance(title, str) and title.strip() else names.pascal(hint)
         )
-        name = self._scope.claim(base)
+        name = self._contextual_name(base, pointer)
         self._in_progress[pointer] = name
         self.models[name] = {}
-        self.models[name] = self._norm_body(schema, name, pointer, depth, top_level=True)
+        self.models[name] = body = self._norm_body(schema, name, pointer, depth, top_level=True)
         del self._in_progress[pointer]
+        if name != base and _same(self._hoisted.get(base), body):
+            del self.models[name]  # the same model as the one named so: one class
+            self._scope.release(name)
+            return {"$ref": COMPONENT_PREFIX + base}
+        self._hoisted[name] = copy.deepcopy(body)  # as read: its unions are settled in place
         return {"$ref": COMPONENT_PREFIX + name}
+
+    def _contextual_name(self, base: str, pointer: str) -> str:
+        """``base``, else ``base`` prefixed by the nearest words of its place that make it
+        free (the path's nouns, the properties it sits in), else a numbered ``base``."""
+        if base not in self._scope:
+            return self._scope.claim(base)
+        prefix = ""
+        for words in shapes.context_words(pointer):
+            part = names.pascal(words)
+            if base.startswith(part) or prefix.startswith(part):
+                continue
+            prefix = part + prefix
+            candidate = names.pascal(prefix + base)
+            if candidate not in self._scope:
+                return self._scope.claim(candidate)
+        return self._scope.claim(base)
 
     # -- the recursive walk ------------------------------------------------------------
     def _norm(self, schema: Any, hint: str, pointer: str, depth: int) -> dict[str, Any]:
@@ -324,7 +277,7 @@ class SchemaNormalizer(UnionResolution):
             return {"type": "array", "items": items, **shapes.kept(schema, _KEEP_KEYS)}
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             return self._norm_object(schema, hint, pointer, depth)
-        if isinstance(kind, str) and kind in _PRIMITIVES:
+        if isinstance(kind, str) and kind in PRIMITIVES:
             return {"type": kind, **shapes.kept(schema, _KEEP_KEYS), **shapes.binary(schema)}
         return {**shapes.kept(schema, ("description", "default"))}
 
@@ -362,13 +315,15 @@ class SchemaNormalizer(UnionResolution):
                 )
                 for prop, sub in properties.items()
             }
-            # readOnly/writeOnly fields travel one way only, so one shared model cannot require them
-            one_way = {
-                p
-                for p, sub in properties.items()
-                if isinstance(sub, dict)
-                and (sub.get("readOnly") is True or sub.get("writeOnly") is True)
-            }
+            # readOnly/writeOnly fields travel one way only, so one shared model cannot require
+            # them; the mark stays on the field however the spec said it (the runtime never
+            # sends a readOnly one, and it is no argument of a method)
+            one_way = set()
+            for prop, sub in properties.items():
+                way = shapes.one_way(sub, lambda s: self._resolver.deref(s, pointer))
+                if way:
+                    one_way.add(prop)
+                    out["properties"][prop] = {**out["properties"][prop], **way}
             listed = schema.get("required")
             required = [
                 r
@@ -429,3 +384,22 @@ class SchemaNormalizer(UnionResolution):
                 out["properties"].update(part.get("properties") or {})
                 out["required"] += part.get("required", [])
         return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two normalized model bodies are the same model: equal, a union still to be
+    settled compared by its discriminator (not by the place it was read at)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return False
+        return all(
+            (
+                a[k].discriminator == b[k].discriminator
+                if isinstance(a[k], PendingUnion) and isinstance(b[k], PendingUnion)
+                else _same(a[k], b[k])
+            )
+            for k in a
+        )
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return bool(a == b)

@@ -187,6 +187,56 @@ def scalar_all_of(schema: dict[str, Any], resolver: RefResolver) -> dict[str, An
     return {**merged, **{k: v for k, v in schema.items() if k != "allOf"}}
 
 
+def one_way(
+    schema: Any, deref: Callable[[Any], Any] = lambda s: s, depth: int = 0
+) -> dict[str, bool]:
+    """``{"readOnly": True}`` or ``{"writeOnly": True}`` for a property that travels one way
+    only, wherever the spec says so: on the property, beside its ``$ref`` (3.1), on a one-part
+    ``allOf`` (the 3.0 spelling of a reference with siblings), or where its ``$ref`` leads."""
+    if not isinstance(schema, dict) or depth > 16:
+        return {}
+    for key in ("readOnly", "writeOnly"):
+        if schema.get(key) is True:
+            return {key: True}
+    if isinstance(schema.get("$ref"), str):
+        try:
+            return one_way(deref(schema), deref, depth + 1)
+        except UNREADABLE:  # a reference that leads nowhere is reported where it is read
+            return {}
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1:
+        return one_way(parts[0], deref, depth + 1)
+    return {}
+
+
+#: Pointer tokens that say where a schema sits, not what it is about.
+_STRUCTURAL = frozenset(
+    (
+        "paths components schemas properties items allOf anyOf oneOf content schema parameters "
+        "responses requestBody additionalProperties ~nonnull webhooks callbacks default "
+        "get put post delete options head patch trace query additionalOperations"
+    ).split()
+)
+
+
+def context_words(pointer: str) -> list[str]:
+    """The words of a schema's place, nearest first, as text for :func:`names.pascal`: the
+    properties it sits in, its component's name, and its path's nouns (``/booklets/{id}``
+    ➜ ``booklets``); structure, media types, status codes and indexes say nothing."""
+    found = []
+    for token in reversed([unescape(t) for t in pointer.split("/")[1:]]):
+        if token in _STRUCTURAL or token.isdigit() or token.upper().endswith("XX"):
+            continue
+        if token.startswith("/"):  # a path: its nouns, not its parameters
+            nouns = [s for s in token.split("/") if s and not s.startswith("{")]
+            token = " ".join(nouns)
+        elif "/" in token:  # a media type
+            continue
+        if token.strip():
+            found.append(token)
+    return found
+
+
 def wants_hoist(schema: dict[str, Any], resolver: RefResolver) -> bool:
     """Inline objects with properties, and allOf merges, become named models."""
     if is_nullable(schema):

@@ -142,9 +142,9 @@ def test_read_only_properties_are_never_sent(fidelity: Generated) -> None:
     assert replace.parameters["secret"].default is not inspect.Parameter.empty
     wire = Wire(fidelity, answer={"id": "t1", "name": "n"})
 
-    wire.client.things.replace("t1", name="n")
+    wire.client.things.replace("t1", name="n", token="k")
 
-    assert wire.requests[-1].content == b'{"name":"n"}'
+    assert wire.requests[-1].content == b'{"name":"n","token":"k"}'
 
 
 def test_an_optional_non_nullable_property_is_never_sent_as_null(fidelity: Generated) -> None:
@@ -152,9 +152,73 @@ def test_an_optional_non_nullable_property_is_never_sent_as_null(fidelity: Gener
     assert fidelity.package._encoding.to_jsonable(thing) == {"name": "n"}
     wire = Wire(fidelity, answer={"id": "t1", "name": "n"})
 
-    wire.client.things.replace("t1", name="n")  # label, secret: not given, so not sent
+    wire.client.things.replace("t1", name="n", token="k")  # label, secret: not given, not sent
 
     assert b"null" not in wire.requests[-1].content
+
+
+def test_none_in_an_optional_non_nullable_property_is_left_out_everywhere(
+    fidelity: Generated,
+) -> None:
+    """``label=None`` means "no label" where the schema does not allow null: at the top, in a
+    nested model, in a list of models, and through the method's keyword arguments."""
+    models = fidelity.models
+    part = models.Part(label=None, note=None)
+    thing = models.Thing(name="n", label=None, secret=None, main=part, parts=[part, part])
+    assert thing.label is None  # reading: an absent field is None, as its type says
+    assert fidelity.package._encoding.to_jsonable(thing) == {
+        "name": "n",
+        "main": {"note": None},
+        "parts": [{"note": None}, {"note": None}],
+    }
+    wire = Wire(fidelity, answer={"id": "t1", "name": "n"})
+
+    wire.client.things.replace(
+        "t1", name="n", token="k", label=None, main=part, parts=[{"label": None}]
+    )
+
+    assert (
+        wire.requests[-1].content == b'{"name":"n","main":{"note":null},"parts":[{}],"token":"k"}'
+    )
+
+
+def test_none_in_a_nullable_property_is_sent_as_null(fidelity: Generated) -> None:
+    """``nullable``, ``type: [X, "null"]``, a null branch: None is how a caller clears it."""
+    thing = fidelity.models.Thing(name="n", note=None, color=None, size=None)
+    assert fidelity.package._encoding.to_jsonable(thing) == {
+        "name": "n",
+        "note": None,
+        "color": None,
+        "size": None,
+    }
+
+
+def test_one_way_properties_are_demanded_by_neither_side(fidelity: Generated) -> None:
+    """A required readOnly property (on the property, beside its $ref, in a one-part allOf, or
+    where its $ref leads) is no argument, not needed to build a request and never sent; a
+    required writeOnly property may be missing from a response."""
+    replace = inspect.signature(fidelity.package.resources.things.ThingsResource.replace)
+    for read_only in ("created", "owner", "serial"):
+        assert read_only not in replace.parameters
+    # required in requests (writeOnly: requests are where it travels), optional in responses
+    assert replace.parameters["token"].default is inspect.Parameter.empty
+    models = fidelity.models
+    served = models.Thing.model_validate(
+        {
+            "id": "t1",
+            "name": "n",
+            "created": "2024-01-02T03:04:05Z",
+            "owner": {"label": "o"},
+            "serial": {"label": "s"},
+        }
+    )  # no token: writeOnly, never in a response
+    assert served.token is None and served.owner is not None
+    assert fidelity.package._encoding.to_jsonable(served) == {"name": "n"}
+    wire = Wire(fidelity, answer={"id": "t1", "name": "n"})
+
+    wire.client.things.replace("t1", name="n", token="k")
+
+    assert wire.requests[-1].content == b'{"name":"n","token":"k"}'
 
 
 def test_a_discriminator_beside_shared_properties_is_honoured(fidelity: Generated) -> None:

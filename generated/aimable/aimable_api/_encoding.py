@@ -162,18 +162,26 @@ def encode_body(
 
 def _with_tags(model: BaseModel, data: Any) -> Any:
     """``data`` (a dump of ``model``) plus the constant tags the caller left at their default,
-    less the fields the spec marks ``readOnly`` (a model read from a response can be sent back).
+    less the fields the spec marks ``readOnly`` (a model read from a response can be sent back)
+    and less a ``None`` in an optional field the spec does not let be null.
 
     A discriminator field such as ``type: Literal["goto"] = "goto"`` is never "set" by a caller
     who builds ``GotoAction(url=...)``, so ``exclude_unset`` would drop it; the server needs it.
+    An optional field reads ``None`` when absent; the generator marks it
+    ``json_schema_extra={"x-nullable": False}`` when its schema does not allow null, and then
+    ``Thing(label=None)`` means "no label": it is left out, never sent as ``null``. A field
+    that may be null is not marked, and its ``None`` is sent as ``null`` (how one clears it).
     """
     if not isinstance(data, dict):
         return data
     for name, field in type(model).model_fields.items():
         key = field.serialization_alias or field.alias or name
         extra = field.json_schema_extra
-        if isinstance(extra, dict) and extra.get("readOnly") is True:
+        marks = extra if isinstance(extra, dict) else {}
+        if marks.get("readOnly") is True:
             data.pop(key, None)  # the server's to set: never sent, even when the model holds it
+        elif marks.get("x-nullable") is False and getattr(model, name, None) is None:
+            data.pop(key, None)  # None means absent here: the schema does not allow null
         elif name not in model.model_fields_set:
             if get_origin(field.annotation) is Literal and get_args(field.annotation) == (
                 field.default,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class StartExecutionRequest(BaseModel):
@@ -18,7 +18,9 @@ class StartExecutionRequest(BaseModel):
     """
     Validated against the skill version's manifest inputs schema.
     """
-    file_source_ids: list[str] | None = None
+    file_source_ids: Annotated[list[str] | None, Field(json_schema_extra={"x-nullable": False})] = (
+        None
+    )
     """
     Filenames (relative to the caller's personal collection) to stage into the skill workspace's `inputs/materials/` directory before execution. Same semantics as chat's `uploaded_files` field — files must have been uploaded previously via `POST /v1/files/`. Missing files are skipped.
     """
@@ -34,11 +36,11 @@ class ResourceUsage(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    cost_usd: str | None = None
+    input_tokens: Annotated[int | None, Field(json_schema_extra={"x-nullable": False})] = None
+    output_tokens: Annotated[int | None, Field(json_schema_extra={"x-nullable": False})] = None
+    cost_usd: Annotated[str | None, Field(json_schema_extra={"x-nullable": False})] = None
     wallclock_ms: int | None = None
-    iteration_count: int | None = None
+    iteration_count: Annotated[int | None, Field(json_schema_extra={"x-nullable": False})] = None
 
 
 class Artifact(BaseModel):
@@ -50,7 +52,7 @@ class Artifact(BaseModel):
     artifact_id: str
     relpath_in_workspace: str | None = None
     document_type: str | None = None
-    download_url: str | None = None
+    download_url: Annotated[str | None, Field(json_schema_extra={"x-nullable": False})] = None
     size_bytes: int | None = None
 
 
@@ -73,7 +75,9 @@ class SubExecution(BaseModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     failure_reason: str | None = None
-    resource_usage: ResourceUsage | None = None
+    resource_usage: Annotated[
+        ResourceUsage | None, Field(json_schema_extra={"x-nullable": False})
+    ] = None
 
 
 class Execution(BaseModel):
@@ -95,12 +99,18 @@ class Execution(BaseModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     failure_reason: str | None = None
-    resource_usage: ResourceUsage | None = None
+    resource_usage: Annotated[
+        ResourceUsage | None, Field(json_schema_extra={"x-nullable": False})
+    ] = None
     inputs: dict[str, Any] | None = None
     outputs: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
-    artifacts: list[Artifact] | None = None
-    sub_executions: list[SubExecution] | None = None
+    artifacts: Annotated[list[Artifact] | None, Field(json_schema_extra={"x-nullable": False})] = (
+        None
+    )
+    sub_executions: Annotated[
+        list[SubExecution] | None, Field(json_schema_extra={"x-nullable": False})
+    ] = None
     chat_thread_id: str | None = None
     chat_message_id: str | None = None
     chat_tool_call_id: str | None = None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 
@@ -65,4 +65,6 @@ class HttpValidationError(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    detail: list[ValidationError] | None = None
+    detail: Annotated[
+        list[ValidationError] | None, Field(json_schema_extra={"x-nullable": False})
+    ] = None

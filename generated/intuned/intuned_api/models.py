@@ -17,7 +17,9 @@ class RunApiStartRequestRetry(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    maximum_attempts: Annotated[int | None, Field(alias="maximumAttempts", ge=1)] = 3
+    maximum_attempts: Annotated[
+        int | None, Field(alias="maximumAttempts", ge=1, json_schema_extra={"x-nullable": False})
+    ] = 3
     """
     Maximum number of attempts to retry the run in case of failure
     """
@@ -33,13 +35,19 @@ class RuntimeBasedAuthSessionInput(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str | None = None
-    auto_recreate: Annotated[Literal[True] | None, Field(alias="autoRecreate")] = True
-    check_attempts: Annotated[int | None, Field(alias="checkAttempts")] = 3
+    id: Annotated[str | None, Field(json_schema_extra={"x-nullable": False})] = None
+    auto_recreate: Annotated[
+        Literal[True] | None, Field(alias="autoRecreate", json_schema_extra={"x-nullable": False})
+    ] = True
+    check_attempts: Annotated[
+        int | None, Field(alias="checkAttempts", json_schema_extra={"x-nullable": False})
+    ] = 3
     """
     Number of attempts to check the validity of the AuthSession before recreating it.
     """
-    create_attempts: Annotated[int | None, Field(alias="createAttempts")] = 3
+    create_attempts: Annotated[
+        int | None, Field(alias="createAttempts", json_schema_extra={"x-nullable": False})
+    ] = 3
     """
     Number of attempts to create a new AuthSession if the current one is invalid or expired.
     """
@@ -47,7 +55,9 @@ class RuntimeBasedAuthSessionInput(BaseModel):
     """
     Proxy URL to be used for the API call. This is optional and can be used to route the API call through a proxy server.
     """
-    request_timeout: Annotated[int | None, Field(alias="requestTimeout")] = 600
+    request_timeout: Annotated[
+        int | None, Field(alias="requestTimeout", json_schema_extra={"x-nullable": False})
+    ] = 600
     """
     Timeout for the API request in seconds. Default is 10 minutes (600 seconds).
     """
@@ -71,15 +81,21 @@ class CredentialsBasedAuthSessionInput(BaseModel):
     """
     The ID of the AuthSession to use.
     """
-    auto_recreate: Annotated[bool | None, Field(alias="autoRecreate")] = True
+    auto_recreate: Annotated[
+        bool | None, Field(alias="autoRecreate", json_schema_extra={"x-nullable": False})
+    ] = True
     """
     If true, the AuthSession will be automatically recreated if it is invalid or expired.
     """
-    check_attempts: Annotated[int | None, Field(alias="checkAttempts")] = 3
+    check_attempts: Annotated[
+        int | None, Field(alias="checkAttempts", json_schema_extra={"x-nullable": False})
+    ] = 3
     """
     Number of attempts to check the validity of the AuthSession before recreating it.
     """
-    create_attempts: Annotated[int | None, Field(alias="createAttempts")] = 3
+    create_attempts: Annotated[
+        int | None, Field(alias="createAttempts", json_schema_extra={"x-nullable": False})
+    ] = 3
     """
     Number of attempts to create a new AuthSession if the current one is invalid or expired.
     """
@@ -87,7 +103,9 @@ class CredentialsBasedAuthSessionInput(BaseModel):
     """
     Proxy URL to be used for the API call. This is optional and can be used to route the API call through a proxy server.
     """
-    request_timeout: Annotated[int | None, Field(alias="requestTimeout")] = 600
+    request_timeout: Annotated[
+        int | None, Field(alias="requestTimeout", json_schema_extra={"x-nullable": False})
+    ] = 600
     """
     Timeout for the API request in seconds. Default is 10 minutes (600 seconds).
     """
@@ -108,15 +126,20 @@ class WebhookSinkConfiguration(BaseModel):
     """
     The URL to which the webhook will send the data.
     """
-    headers: dict[str, str] | None = None
+    headers: Annotated[dict[str, str] | None, Field(json_schema_extra={"x-nullable": False})] = None
     """
     Optional headers to be sent with the webhook request.
     """
-    skip_on_fail: Annotated[bool | None, Field(alias="skipOnFail")] = False
+    skip_on_fail: Annotated[
+        bool | None, Field(alias="skipOnFail", json_schema_extra={"x-nullable": False})
+    ] = False
     """
     If true, the webhook will not be sent if the API execution fails.
     """
-    apis_to_send: Annotated[list[str] | None, Field(alias="apisToSend", min_length=1)] = None
+    apis_to_send: Annotated[
+        list[str] | None,
+        Field(alias="apisToSend", json_schema_extra={"x-nullable": False}, min_length=1),
+    ] = None
     """
     List of API names to be sent to the webhook. If not provided, all APIs will be sent.
     """
@@ -149,23 +172,30 @@ class S3SinkConfiguration(BaseModel):
     """
     The region where the S3 bucket is located.
     """
-    prefix: str | None = None
+    prefix: Annotated[str | None, Field(json_schema_extra={"x-nullable": False})] = None
     """
     Optional prefix for the S3 objects. This can be used to organize objects within the bucket.
     """
-    skip_on_fail: Annotated[bool | None, Field(alias="skipOnFail")] = False
+    skip_on_fail: Annotated[
+        bool | None, Field(alias="skipOnFail", json_schema_extra={"x-nullable": False})
+    ] = False
     """
     If enabled, failed payload runs will ***not*** be written to the bucket.
     """
-    apis_to_send: Annotated[list[str] | None, Field(alias="apisToSend", min_length=1)] = None
+    apis_to_send: Annotated[
+        list[str] | None,
+        Field(alias="apisToSend", json_schema_extra={"x-nullable": False}, min_length=1),
+    ] = None
     """
     List of API names to be sent to the S3 bucket. If not provided, all APIs will be sent.
     """
-    endpoint: str | None = None
+    endpoint: Annotated[str | None, Field(json_schema_extra={"x-nullable": False})] = None
     """
     Optional custom endpoint for the S3 bucket. This can be used for S3-compatible services.
     """
-    force_path_style: Annotated[bool | None, Field(alias="forcePathStyle")] = None
+    force_path_style: Annotated[
+        bool | None, Field(alias="forcePathStyle", json_schema_extra={"x-nullable": False})
+    ] = None
     """
     If true, the S3 client will use path-style URLs instead of virtual-hosted-style URLs. This is useful for S3-compatible services that require path-style access.
     """
@@ -198,21 +228,28 @@ class RunApiStartRequest(BaseModel):
     """
     Proxy URL to be used for the API call. This is optional and can be used to route the API call through a proxy server.
     """
-    save_trace: Annotated[bool | None, Field(alias="saveTrace")] = True
-    request_timeout: Annotated[int | None, Field(alias="requestTimeout")] = 600
+    save_trace: Annotated[
+        bool | None, Field(alias="saveTrace", json_schema_extra={"x-nullable": False})
+    ] = True
+    request_timeout: Annotated[
+        int | None, Field(alias="requestTimeout", json_schema_extra={"x-nullable": False})
+    ] = 600
     """
     Timeout for the API request in seconds. Default is 10 minutes (600 seconds).
     """
-    retry: RunApiStartRequestRetry | None = None
+    retry: Annotated[
+        RunApiStartRequestRetry | None, Field(json_schema_extra={"x-nullable": False})
+    ] = None
     auth_session: Annotated[
         RuntimeBasedAuthSessionInput | CredentialsBasedAuthSessionInput | None,
-        Field(alias="authSession"),
+        Field(alias="authSession", json_schema_extra={"x-nullable": False}),
     ] = None
     """
     AuthSession config to be used with the run. This is a required field if the AuthSession is enabled on the project.
     """
     sink: Annotated[
-        WebhookSinkConfiguration | S3SinkConfiguration | None, Field(discriminator="type")
+        WebhookSinkConfiguration | S3SinkConfiguration | None,
+        Field(discriminator="type", json_schema_extra={"x-nullable": False}),
     ] = None
     """
     Optional sink configuration for the run. Can be a webhook or S3 sink.

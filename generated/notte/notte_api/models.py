@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class RunFunctionRequest(BaseModel):
@@ -21,7 +21,7 @@ class RunFunctionRequest(BaseModel):
     """
     The variables to run the workflow with
     """
-    stream: bool | None = True
+    stream: Annotated[bool | None, Field(json_schema_extra={"x-nullable": False})] = True
     """
     Whether to stream logs, or only return final response
     """
@@ -37,7 +37,7 @@ class ValidationError(BaseModel):
     msg: str
     type: str
     input: Any | None = None
-    ctx: dict[str, Any] | None = None
+    ctx: Annotated[dict[str, Any] | None, Field(json_schema_extra={"x-nullable": False})] = None
 
 
 class HttpValidationError(BaseModel):
@@ -46,4 +46,6 @@ class HttpValidationError(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    detail: list[ValidationError] | None = None
+    detail: Annotated[
+        list[ValidationError] | None, Field(json_schema_extra={"x-nullable": False})
+    ] = None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class RunError(BaseModel):
@@ -14,8 +14,8 @@ class RunError(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    message: str | None = None
-    code: str | None = None
+    message: Annotated[str | None, Field(json_schema_extra={"x-nullable": False})] = None
+    code: Annotated[str | None, Field(json_schema_extra={"x-nullable": False})] = None
 
 
 class Memory(BaseModel):
@@ -25,8 +25,8 @@ class Memory(BaseModel):
         defer_build=True,
     )
     id: str
-    run_id: str | None = None
-    created_at: datetime | None = None
+    run_id: Annotated[str | None, Field(json_schema_extra={"x-nullable": False})] = None
+    created_at: Annotated[datetime | None, Field(json_schema_extra={"x-nullable": False})] = None
 
 
 class RunStep(BaseModel):
@@ -38,11 +38,11 @@ class RunStep(BaseModel):
     id: str
     type: Literal["action", "decision", "approval"] | str
     status: Literal["pending", "running", "completed", "failed"] | str
-    action_id: str | None = None
-    input: dict[str, Any] | None = None
-    output: dict[str, Any] | None = None
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
+    action_id: Annotated[str | None, Field(json_schema_extra={"x-nullable": False})] = None
+    input: Annotated[dict[str, Any] | None, Field(json_schema_extra={"x-nullable": False})] = None
+    output: Annotated[dict[str, Any] | None, Field(json_schema_extra={"x-nullable": False})] = None
+    started_at: Annotated[datetime | None, Field(json_schema_extra={"x-nullable": False})] = None
+    completed_at: Annotated[datetime | None, Field(json_schema_extra={"x-nullable": False})] = None
 
 
 class Error(BaseModel):
@@ -66,14 +66,16 @@ class Run(BaseModel):
     status: (
         Literal["created", "running", "waiting_approval", "completed", "failed", "cancelled"] | str
     )
-    input: dict[str, Any] | None = None
-    output: dict[str, Any] | None = None
-    max_steps: int | None = None
-    max_tokens: int | None = None
-    memory: Memory | None = None
-    steps: list[RunStep] | None = None
-    error: RunError | None = None
-    metadata: dict[str, Any] | None = None
+    input: Annotated[dict[str, Any] | None, Field(json_schema_extra={"x-nullable": False})] = None
+    output: Annotated[dict[str, Any] | None, Field(json_schema_extra={"x-nullable": False})] = None
+    max_steps: Annotated[int | None, Field(json_schema_extra={"x-nullable": False})] = None
+    max_tokens: Annotated[int | None, Field(json_schema_extra={"x-nullable": False})] = None
+    memory: Annotated[Memory | None, Field(json_schema_extra={"x-nullable": False})] = None
+    steps: Annotated[list[RunStep] | None, Field(json_schema_extra={"x-nullable": False})] = None
+    error: Annotated[RunError | None, Field(json_schema_extra={"x-nullable": False})] = None
+    metadata: Annotated[dict[str, Any] | None, Field(json_schema_extra={"x-nullable": False})] = (
+        None
+    )
     created_at: datetime
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
+    started_at: Annotated[datetime | None, Field(json_schema_extra={"x-nullable": False})] = None
+    completed_at: Annotated[datetime | None, Field(json_schema_extra={"x-nullable": False})] = None
