@@ -190,6 +190,7 @@ class Operation:
     streaming: Streaming | None = None
     pagination: Pagination | None = None
     accept: str | None = None  # the Accept header, when the 2xx bodies declare no JSON (text/csv)
+    redirect: bool = False  # the success is a 3xx (no 2xx declared): returns the Location URL
 
 
 @dataclass(frozen=True)

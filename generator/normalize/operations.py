@@ -33,6 +33,10 @@ _IDEMPOTENCY_HEADER = "idempotency-key"
 _PLACEHOLDER = re.compile(r"{([^{}/]+)}")
 
 
+#: Statuses whose answer is "fetch it there" (``Location``); 304 and 300 are not.
+_REDIRECTS = frozenset({"301", "302", "303", "307", "308", "3XX", "3xx"})
+
+
 @dataclass
 class _Node:
     """A resource under construction: ``projects`` ➜ ``runs`` ➜ operations."""
@@ -76,6 +80,7 @@ class OperationBuilder:
         self._bodies = BodyReader(resolver, schemas)
         self._result_schema: dict[str, Any] | None = None  # the last single success schema
         self._accept: str | None = None  # the last operation's Accept header (media.accept_of)
+        self._redirect = False  # the last operation answers with a redirect only
         self._declared: dict[str, list[str]] = {}  # 2xx media types by status, for the Accept
 
     # -- walking the spec ---------------------------------------------------------------
@@ -140,7 +145,7 @@ class OperationBuilder:
         except UNREADABLE as exc:
             self._unreadable(pointer + "/responses", exc, "the result is typed Any")
             (result, parsed), errors = ("Any", True), ()
-            self._accept = None
+            self._accept, self._redirect = None, False
         streaming, pagination, wired = self._wiring.detect(
             op, pointer, base, parameters, body, self._result_schema
         )
@@ -181,6 +186,7 @@ class OperationBuilder:
                 streaming=streaming,
                 pagination=pagination,
                 accept=None if streaming else self._accept,
+                redirect=self._redirect and not wired,
             )
         )
 
@@ -321,6 +327,10 @@ class OperationBuilder:
     def _result(self, op: Mapping[str, Any], pointer: str, base: str) -> tuple[str, bool]:
         responses = self._responses(op, pointer)
         success = [r for r in responses if r[0].startswith("2") or r[0].upper() == "2XX"]
+        self._redirect = not success and any(r[0] in _REDIRECTS for r in responses)
+        if self._redirect:  # GitHub's archive downloads: the answer is where to fetch it
+            self._result_schema, self._accept = None, None
+            return "str", True
         if not success:
             success = [r for r in responses if r[0] == "default"]
         annotations: list[str] = []

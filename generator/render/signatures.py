@@ -84,13 +84,21 @@ def method_view(api: Api, op: Operation, const: str) -> MethodView:
         params=tuple(params),
         result=op.result,
         summary=op.summary or op.operation_id,
-        description=op.description if op.description != op.summary else "",
+        description=_description(op),
         arg_docs=_arg_docs(op),
         endpoint_args=_endpoint_args(op),
         request_args=_request_args(api, op),
         example=_example(op),
         deprecated=op.deprecated,
     )
+
+
+def _description(op: Operation) -> str:
+    text = op.description if op.description != op.summary else ""
+    if op.redirect:
+        note = "Returns the URL the server redirects to (the redirect is not followed)."
+        text = f"{text}\n\n{note}" if text else note
+    return text
 
 
 def _is_argument(param: Parameter) -> bool:
@@ -138,6 +146,8 @@ def _endpoint_args(op: Operation) -> tuple[tuple[str, str], ...]:
         args += _media_args(op.body)
     if op.accept:
         args.append(("accept", literal(op.accept)))
+    if op.redirect:
+        args.append(("redirect", "True"))
     return tuple(args)
 
 

@@ -45,7 +45,26 @@ UNSERVABLE = {
 }
 
 #: Calls that still fail, by spec and call, with the reason. Keep it short and honest.
-KNOWN: dict[str, dict[str, str]] = {}
+_MULTIPART_OBJECT = (
+    "Prism reads every multipart part as a string, so it refuses the object field "
+    "ride_along_image, which the client sends as a JSON part (OpenAPI's default for objects)"
+)
+KNOWN: dict[str, dict[str, str]] = {
+    "oai-3.2-fixture-path-item-object-example.yaml": {
+        "client.pets.retrieve": "the 200 answer is declared as */*: Prism answers 406 to the "
+        "client's Accept: application/json, where a server would pick a type",
+    },
+    "github-rest-api-v0.0.5.json": {
+        call: "this spec (2020) declares no Location header on the 302, so Prism sends none; "
+        "with nowhere to point, the client raises the 302 as an error"
+        for call in (
+            "client.migrations.download_archive_for_org",
+            "client.migrations.get_archive_for_authenticated_user",
+        )
+    },
+    "lob-api-bundled.yml": {"client.informed_delivery_campaign.create": _MULTIPART_OBJECT},
+    "lob-api-public.yml": {"client.informed_delivery_campaign.create": _MULTIPART_OBJECT},
+}
 
 #: At most this share of a spec's operations may be skipped.
 MAX_SKIPPED = 0.10

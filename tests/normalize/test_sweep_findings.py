@@ -4,7 +4,8 @@ Each of these made real calls fail (``tests/clients/test_prism_sweep.py``): a sc
 ``allOf`` was an object model, so Prism's strings did not parse (Lob's ids and cities); a
 required ``writeOnly`` field was an optional argument, so requests lacked it (Galaxy's and
 Cohere's passwords and tokens); ``readOnly`` beside a ``$ref`` was an argument; a response
-content map given by ``$ref`` was a binary download.
+content map given by ``$ref`` was a binary download; an operation that answers with a
+redirect (GitHub's archive downloads) raised on its own success.
 """
 
 from __future__ import annotations
@@ -55,3 +56,21 @@ def test_a_response_content_map_by_ref_is_parsed_into_its_model(built: Generated
     account = client.accounts.create(name="n", password="p")
     assert type(account).__name__ == "Account" and account.id == "acc_1"
     assert sent[0].content == b'{"name":"n","password":"p"}'
+
+
+def test_an_operation_answering_with_a_redirect_returns_where_it_points(built: Generated) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/a1/archive"):
+            return httpx.Response(302, headers={"Location": "/files/a1.tar.gz?token=t"})
+        return httpx.Response(404, json={})
+
+    client = built.client_class(
+        base_url="http://x.invalid/v1",
+        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+    )
+    download = client.accounts.archive.download
+    assert inspect.signature(download).return_annotation in ("str", str)
+    assert "redirect" in (download.__doc__ or "")
+    assert download("a1") == "http://x.invalid/files/a1.tar.gz?token=t"  # absolute, not followed
+    with pytest.raises(built.package.errors.NotFoundError):
+        download("other")

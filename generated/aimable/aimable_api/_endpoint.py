@@ -62,6 +62,9 @@ class Endpoint(Generic[T]):
     """The `Content-Type` of multipart parts (by JSON name) that declare one."""
     accept: str | None = None
     """The `Accept` header, when the 2xx bodies are not JSON (text/csv), unless the call sets one."""
+    redirect: bool = False
+    """The spec's answer is a redirect (3xx, no 2xx): the result is the `Location` URL, absolute,
+    and the redirect is not followed (credentials stay with this host)."""
     stream: StreamFormat | None = None
     events: Mapping[str, Any] = field(default_factory=dict)
     terminator: str | None = None

@@ -21,7 +21,7 @@ from ._core import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, BaseClient, Call, Reque
 from ._endpoint import Endpoint
 from ._exceptions import APIError
 from ._oauth2 import TokenCache
-from ._response import APIResponse, AsyncAPIResponse, raw_response_requested
+from ._response import APIResponse, AsyncAPIResponse, raw_response_requested, redirect_location
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, Cert, Headers, NotGiven, Query, Timeout, Verify
 
@@ -99,7 +99,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             response = self._send(call)
         finally:
             call.done()
-        if not response.is_success:
+        if not (response.is_success or (endpoint.redirect and redirect_location(response))):
             raise self._status_error(call, response)
         parse = self._parser(call, response)
         return cast(T, APIResponse(response, parse)) if raw else cast(T, parse())
@@ -278,7 +278,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             response = await self._send(call)
         finally:
             call.done()
-        if not response.is_success:
+        if not (response.is_success or (endpoint.redirect and redirect_location(response))):
             raise self._status_error(call, response)
         parse = self._parser(call, response)
         return cast(T, AsyncAPIResponse(response, parse)) if raw else cast(T, parse())

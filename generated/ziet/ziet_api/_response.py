@@ -122,12 +122,27 @@ def _expect(result: object, kind: type[_ResponseT]) -> _ResponseT:
     return result
 
 
+def redirect_location(response: httpx.Response) -> str | None:
+    """The absolute URL a redirect (301, 302, 303, 307, 308 with a `Location`) points to."""
+    location = response.headers.get("location")
+    if response.status_code not in _REDIRECTS or not location:
+        return None
+    return str(response.url.join(location))
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
 def parse_result(endpoint: Endpoint[T], response: httpx.Response, where: Callable[[], str]) -> T:
-    """Validate a 2xx body against the endpoint's declared result.
+    """Validate a 2xx body against the endpoint's declared result (or, for an operation that
+    answers with a redirect, return where it points).
 
     `where` describes the request for an error message; it is only called when there is one.
     """
     result = endpoint.result
+    location = redirect_location(response) if endpoint.redirect else None
+    if location is not None:
+        return cast(T, location)
     if result is None:
         return cast(T, None)
     if result is bytes:
