@@ -150,7 +150,9 @@ def _read(source: Path) -> Any:
 
 def _with_items(node: Any) -> Any:
     """Every array schema with an ``items`` (``{}`` where it had none, which means the same):
-    json-schema-faker fails on an array without one (Lob, Polar's ``prefixItems``, Argo)."""
+    json-schema-faker fails on an array without one (Lob, Polar's ``prefixItems``, Argo); and
+    ``format: uuid`` for ``uuid4`` (Polar), which the faker does not know (it writes v4 UUIDs
+    for ``uuid``)."""
     if isinstance(node, list):
         return [_with_items(v) for v in node]
     if not isinstance(node, dict):
@@ -158,6 +160,8 @@ def _with_items(node: Any) -> Any:
     out = {k: _with_items(v) for k, v in node.items()}
     if out.get("type") == "array" and "items" not in out:
         out["items"] = {}
+    if out.get("format") == "uuid4" and out.get("type") == "string":
+        out["format"] = "uuid"  # the faker writes version-4 UUIDs for "uuid", any text for this
     return out
 
 
@@ -257,7 +261,11 @@ def _status_outcome(name: str, error: Any) -> Outcome:
             name, "unserved", f"Prism cannot write: {title[len('Cannot find serializer for '):]}"
         )
     if where == {"response"}:
-        return Outcome(name, "unserved", "Prism's answer breaks its own spec: " + error.body[:200])
+        first = problem["validation"][0]
+        at = "/".join(str(p) for p in first.get("location", [])[1:])
+        return Outcome(
+            name, "unserved", f"Prism's answer breaks its own spec: {at}: {first.get('message')}"
+        )
     return Outcome(name, "failed", f"{error.status_code}: {error.body[:300]}")
 
 
