@@ -174,13 +174,14 @@ def _with_tags(model: BaseModel, data: Any) -> Any:
     """
     if not isinstance(data, dict):
         return data
+    values = model.__dict__  # not getattr: reading a deprecated field warns
     for name, field in type(model).model_fields.items():
         key = field.serialization_alias or field.alias or name
         extra = field.json_schema_extra
         marks = extra if isinstance(extra, dict) else {}
         if marks.get("readOnly") is True:
             data.pop(key, None)  # the server's to set: never sent, even when the model holds it
-        elif marks.get("x-nullable") is False and getattr(model, name, None) is None:
+        elif marks.get("x-nullable") is False and values.get(name) is None:
             data.pop(key, None)  # None means absent here: the schema does not allow null
         elif name not in model.model_fields_set:
             if get_origin(field.annotation) is Literal and get_args(field.annotation) == (
@@ -188,7 +189,7 @@ def _with_tags(model: BaseModel, data: Any) -> Any:
             ):
                 data[key] = field.default
         elif key in data:
-            data[key] = _nested_tags(getattr(model, name), data[key])
+            data[key] = _nested_tags(values.get(name), data[key])
     return data
 
 

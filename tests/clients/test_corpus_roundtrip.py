@@ -203,7 +203,9 @@ def is_read_only(schema: Any, document: dict[str, Any], depth: int = 0) -> bool:
         target = components.get(ref[len(COMPONENTS) :]) if ref.startswith(COMPONENTS) else None
         return is_read_only(target, document, depth + 1)
     parts = schema.get("allOf")
-    return isinstance(parts, list) and len(parts) == 1 and is_read_only(parts[0], document, depth + 1)
+    return (
+        isinstance(parts, list) and len(parts) == 1 and is_read_only(parts[0], document, depth + 1)
+    )
 
 
 def with_nones(value: Any) -> Any:
