@@ -429,11 +429,11 @@ def test_hard_schema_round_trips_and_makes_valid_requests(
     except Unsatisfiable as exc:  # every draw was rejected: none to check
         undrawable.append(_reason(exc))
     if failures:
-        instance, exc = failures[0]
+        instance, error = failures[0]
         raise AssertionError(
-            f"{_summary(exc)} ({len(failures)} of {len(draws)} instances fail; the first:)\n"
-            f"{json.dumps(instance, indent=1)[:3000]}\n{type(exc).__name__}: {exc}"
-        ) from exc
+            f"{_summary(error)} ({len(failures)} of {len(draws)} instances fail; the first:)\n"
+            f"{json.dumps(instance, indent=1)[:3000]}\n{type(error).__name__}: {error}"
+        ) from error
     if undrawable and not draws:
         SKIPPED[f"{document}:{key}"] = undrawable[0]
         pytest.skip(undrawable[0])
