@@ -191,6 +191,13 @@ def _run_dmcg(document: dict[str, Any], aliases: dict[str, str] | None) -> Any:
             "string+uri=string",
             "string+email=string",
             "string+uuid=string",
+            # dmcg's UUID1..UUID5 refuse strings the schema allows (a format only annotates)
+            # and write an upper-case UUID back in lower case: strings, as ``uuid`` is
+            "string+uuid1=string",
+            "string+uuid2=string",
+            "string+uuid3=string",
+            "string+uuid4=string",
+            "string+uuid5=string",
             "string+hostname=string",
             "string+ipv4=string",
             "string+ipv6=string",

@@ -192,7 +192,11 @@ class UnionResolution:
         """Each branch's tag values under a declared discriminator, or None if they clash.
 
         A branch's values: the mapping's entries for it, else the values its property pins
-        (``const``/``enum``), else its schema name (OpenAPI's implicit mapping).
+        (``const``/``enum``), else its schema name (OpenAPI's implicit mapping). A branch that
+        pins more values than the mapping gives it keeps them all (Galaxy's Planet types);
+        but when the branches pin the same values (an enum of every tag, in the base they
+        share: Cohere's stream events), the mapping's values tell them apart, even one the
+        shared enum has not caught up with (``tool-calls-generation``).
         """
         declared: dict[str, list[str]] = {}
         for value, target in (mapping or {}).items() if isinstance(mapping, dict) else ():
@@ -200,14 +204,19 @@ class UnionResolution:
             if ref is not None:
                 declared.setdefault(ref, []).append(str(value))
         tags: list[list[str]] = []
+        narrow: list[list[str]] = []  # the mapping's values wherever it gives some
         for branch in branches:
             model = self.resolve_model(branch) or {}
             pinned = shapes.tag_values(model.get("properties", {}).get(prop, {}))
             values = declared.get(branch["$ref"]) or pinned or self._schema_name(branch)
-            if not values or (pinned is not None and not set(values) <= set(pinned)):
+            if not values:
                 return None
-            tags.append(pinned or values)
-        return tags if shapes.distinct(tags) else None
+            narrow.append(values)
+            fits = pinned is None or set(values) <= set(pinned)
+            tags.append((pinned or values) if fits else [])
+        if all(tags) and shapes.distinct(tags):
+            return tags
+        return narrow if declared and shapes.distinct(narrow) else None
 
     def _mapping_ref(self, target: Any) -> str | None:
         """The normalized ``$ref`` a discriminator mapping value names (a ref or a bare name)."""

@@ -151,6 +151,34 @@ def test_a_pattern_with_look_arounds_is_compiled_and_allowed() -> None:
         del sys.modules[module.__name__]
 
 
+@pytest.mark.parametrize("form", ["uuid", "uuid1", "uuid3", "uuid4", "uuid5"])
+def test_a_uuid_of_any_version_is_a_string_kept_as_sent(form: str) -> None:
+    """A ``format`` only annotates: Polar's ``uuid4`` ids were ``UUID4`` fields, which refuse an
+    id that is no version-4 UUID and send an upper-case one back in lower case."""
+    schemas = {
+        "Thing": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"type": "string", "format": form}},
+        }
+    }
+    source = models.models_source(schemas)
+    module = types.ModuleType(f"uuid_models_{form}")
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(source, "models.py", "exec"), module.__dict__)
+        thing: Any = module.Thing
+        for sent in [
+            "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
+            "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+            "",
+        ]:
+            parsed = thing.model_validate({"id": sent})
+            assert parsed.id == sent and parsed.model_dump(mode="json") == {"id": sent}
+    finally:
+        del sys.modules[module.__name__]
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -50,7 +50,9 @@ from generator.render.signatures import walk
 from generator.write import write_package
 from tests.fixtures.normalize.jsonschema import COMPONENTS, CUSTOM_FORMATS, json_schema
 
-Tags = dict[tuple[frozenset[str], str], str]  # (a union's classes, tag value) -> the class it names
+#: The classes of each union the spec discriminates ➜ its tag property, and each tag value ➜ the
+#: class it names.
+Tags = dict[frozenset[str], tuple[str, dict[str, str]]]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTTE_FULL = ROOT.parent / "shared" / "corpus" / "notte-full-openapi.json"
@@ -252,8 +254,8 @@ def _declared_defaults(document: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def _declared_tags(document: dict[str, Any], names: dict[str, str]) -> Tags:
-    """For each declared discriminator: (its branches' classes, tag value) -> the class it names."""
-    out: dict[tuple[frozenset[str], str], str] = {}
+    """For each declared discriminator: its branches' classes ➜ (property, tag value ➜ class)."""
+    out: Tags = {}
     components = document.get("components", {}).get("schemas", {})
     for node in _walk(document):
         discriminator = node.get("discriminator")
@@ -266,6 +268,7 @@ def _declared_tags(document: dict[str, Any], names: dict[str, str]) -> Tags:
         ]
         classes = frozenset(names[k] for k in keys if k in names)
         mapping = discriminator.get("mapping") or {}
+        named = out.setdefault(classes, (str(prop), {}))[1]
         for key in keys:
             values = [v for v, target in mapping.items() if target in (COMPONENTS + key, key)]
             pinned = (components.get(key, {}).get("properties") or {}).get(prop, {})
@@ -274,7 +277,7 @@ def _declared_tags(document: dict[str, Any], names: dict[str, str]) -> Tags:
                     [pinned["const"]] if "const" in pinned else list(pinned.get("enum") or [key])
                 )
             for value in values:
-                out[(classes, str(value))] = names[key]
+                named[str(value)] = names[key]
     return out
 
 
@@ -424,7 +427,9 @@ def check_discriminated(
 ) -> None:
     """Every value a discriminated union parsed is of the class the spec names for its tag.
 
-    Walks the annotation (type aliases, ``Annotated``, unions, lists, dicts, model fields)
+    A union the spec discriminates may be a plain union in the models (a tag optional in a
+    branch: pydantic's discriminator would make it required; one branch: no union at all);
+    the class it parsed is checked against the tag all the same. Walks the annotation (type aliases, ``Annotated``, unions, lists, dicts, model fields)
     beside the parsed value and the JSON it came from.
     """
     annotation, found = _unwrap(annotation)
@@ -434,9 +439,12 @@ def check_discriminated(
     members = frozenset(_model_names(annotation))
     if discriminator is not None:
         _check_branch(parsed, sent, members, str(discriminator), tags)
-    elif isinstance(parsed, BaseModel) and any(classes == members for classes, _ in tags):
-        raise AssertionError(
-            f"the spec discriminates {sorted(members)}; the model's union is plain"
+    elif isinstance(parsed, BaseModel) and members in tags and isinstance(sent, dict):
+        prop, named = tags[members]
+        expected = named.get(str(sent.get(prop)))
+        assert expected in (None, type(parsed).__name__), (
+            f"tag {sent.get(prop)!r} chose {type(parsed).__name__}, not {expected}"
+            f" (a plain union of {sorted(members)})"
         )
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         member = next((m for m in typing.get_args(annotation) if _accepts(m, parsed)), None)
@@ -476,13 +484,24 @@ def _unwrap(annotation: Any) -> tuple[Any, Any]:
 
 
 def _accepts(member: Any, parsed: Any) -> bool:
+    """Whether ``parsed`` has the shape of the union member ``member``: its model class, or a
+    list (map) whose every item (value) has the shape of its items (values), or a scalar."""
     member, _ = _unwrap(member)
     origin = typing.get_origin(member)
+    args = typing.get_args(member)
+    if member is Any:
+        return True
     if origin in (typing.Union, types.UnionType):
-        return any(_accepts(m, parsed) for m in typing.get_args(member))
+        return any(_accepts(m, parsed) for m in args)
     if isinstance(member, type) and issubclass(member, BaseModel):
         return isinstance(parsed, member)
-    return origin in (list, dict) and isinstance(parsed, origin)
+    if origin is list:
+        return isinstance(parsed, list) and all(_accepts(args[0], i) for i in parsed if args)
+    if origin is dict:
+        return isinstance(parsed, dict) and all(
+            _accepts(args[1], v) for v in parsed.values() if len(args) == 2
+        )
+    return not isinstance(parsed, (BaseModel, list, dict))
 
 
 def _check_branch(item: Any, sent: Any, members: frozenset[str], field: str, tags: Tags) -> None:
@@ -490,7 +509,7 @@ def _check_branch(item: Any, sent: Any, members: frozenset[str], field: str, tag
     fields = type(item).model_fields
     info = fields.get(field) or next(i for n, i in fields.items() if i.alias == field)
     tag = sent.get(info.alias or field) if isinstance(sent, dict) else None
-    expected = tags.get((members, str(tag)))
+    expected = tags.get(members, ("", {}))[1].get(str(tag))
     if expected is None:  # an implicit discriminator: the branch whose literal holds the tag
         assert tag in typing.get_args(
             info.annotation
