@@ -44,11 +44,11 @@ UNSERVABLE = {
     "oai-3.2-fixture-security-scheme-object-examples.yaml": "security schemes only",
 }
 
-#: Calls that still fail, by spec and call, with the reason. Keep it short and honest.
 _MULTIPART_OBJECT = (
     "Prism reads every multipart part as a string, so it refuses the object field "
     "ride_along_image, which the client sends as a JSON part (OpenAPI's default for objects)"
 )
+#: Calls that still fail, by spec and call, with the reason. Keep it short and honest.
 KNOWN: dict[str, dict[str, str]] = {
     "oai-3.2-fixture-path-item-object-example.yaml": {
         "client.pets.retrieve": "the 200 answer is declared as */*: Prism answers 406 to the "
