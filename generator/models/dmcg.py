@@ -53,7 +53,9 @@ def models_source(schemas: dict[str, Any]) -> str:
         raise safety.lone_surrogate_error(schemas) from None
     source = cached_text("models", key)
     if not source:
-        source = _defer_builds(safety.escape_unsafe(_modelled(document, aliases)))
+        source = _defer_builds(
+            _aliases_undeprecated(safety.escape_unsafe(_modelled(document, aliases)))
+        )
         store_text("models", key, source)
     safety.check_declarations_once(source)
     return source
@@ -112,6 +114,46 @@ def _defer_builds(source: str) -> str:
         separator = "" if before.endswith("(") else " " if before.endswith(",") else ", "
         lines[last] = head + separator + "defer_build=True" + closing[len(head) :]
     return "\n".join(lines)
+
+
+def _aliases_undeprecated(source: str) -> str:
+    """``deprecated=True`` taken out of the ``Field(...)`` of type aliases.
+
+    dmcg copies a deprecated property's mark into the alias it makes of the property's
+    constrained type (Plaid's ``Last4Digits``, Polar's ``FutureAnnualRevenue``); pydantic can
+    only deprecate a field and warns wherever such an alias is used. The field keeps its mark.
+    """
+    try:
+        tree = parse(source)
+    except SyntaxError:
+        return source  # the declarations check reports it
+    lines = [line.encode("utf-8") for line in source.split("\n")]
+    marks = [
+        keyword
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and getattr(node.value.func, "id", None) == "TypeAliasType"
+        for call in ast.walk(node.value)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Field"
+        for keyword in call.keywords
+        if keyword.arg == "deprecated" and keyword.lineno == keyword.end_lineno
+    ]
+    emptied: set[int] = set()  # a keyword alone on its line: the line goes too
+    for keyword in sorted(marks, key=lambda k: (k.lineno, k.col_offset), reverse=True):
+        line = lines[keyword.lineno - 1]
+        head, tail = line[: keyword.col_offset], line[keyword.end_col_offset or 0 :]
+        if tail.startswith(b", "):
+            tail = tail[2:]
+        elif tail.startswith(b","):
+            tail = tail[1:]
+        elif head.rstrip().endswith(b","):
+            head = head.rstrip()[:-1]
+        lines[keyword.lineno - 1] = head + tail
+        if (head + tail).strip() in (b"", b","):
+            emptied.add(keyword.lineno - 1)
+    kept = [line for index, line in enumerate(lines) if index not in emptied]
+    return "\n".join(line.decode("utf-8") for line in kept)
 
 
 def _model_configs(tree: ast.Module) -> list[ast.Call]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import sys
 import types
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,40 @@ def test_a_uuid_of_any_version_is_a_string_kept_as_sent(form: str) -> None:
         ]:
             parsed = thing.model_validate({"id": sent})
             assert parsed.id == sent and parsed.model_dump(mode="json") == {"id": sent}
+    finally:
+        del sys.modules[module.__name__]
+
+
+def test_a_deprecated_constrained_property_warns_only_where_it_is_read() -> None:
+    """dmcg copies a deprecated property's mark into the alias it makes of its constrained type
+    (Plaid's ``Last4Digits``); pydantic warned about that alias at every use. The field keeps
+    its mark: reading it warns, building the model does not."""
+    schemas = {
+        "Person": {
+            "type": "object",
+            "properties": {
+                "last_4": {
+                    "anyOf": [
+                        {"type": "string", "minLength": 4, "maxLength": 4, "title": "Last 4"},
+                        {"type": "null"},
+                    ],
+                    "title": "Last 4 Digits",
+                    "deprecated": True,
+                },
+                "tier": {"type": "integer", "minimum": 0, "title": "Tier", "deprecated": True},
+            },
+        }
+    }
+    source = models.models_source(schemas)
+    module = types.ModuleType("deprecated_alias_models")
+    sys.modules[module.__name__] = module
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            exec(compile(source, "models.py", "exec"), module.__dict__)
+            person: Any = module.Person.model_validate({"last_4": "1234", "tier": 1})
+        with pytest.warns(DeprecationWarning):
+            assert person.last_4 == "1234"
     finally:
         del sys.modules[module.__name__]
 
