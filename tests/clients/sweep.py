@@ -10,9 +10,11 @@ client. Each call ends as one :class:`Outcome`:
   spec: this is what must never happen);
 * ``unparsed``: a 2xx the client could not parse into the declared type;
 * ``failed``: anything else the client raised (a bug either way);
-* ``skipped``: a required argument could not be made from the spec (the reason is kept), or
-  the operation needs what a mock cannot give (a credential Prism cannot check, a method
-  Prism does not route).
+* ``unserved``: Prism could not answer: a media type it cannot write, json-schema-faker failing
+  on a schema, an answer it made that breaks the spec (its own check, or ours against the
+  response schema), HEAD, or Prism dying on its own answer (it is restarted);
+* ``skipped``: a required argument could not be made from the spec (the reason is kept), a
+  path with a ``#`` fragment (no URL reaches it), a method Prism does not route (``QUERY``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 import yaml
 
 from generator.ir import Api, Operation, Parameter
+from generator.load import LoadedSpec
 from generator.render.signatures import walk
 from tests.clients.sweep_values import STRICT_FORMATS, CannotMake, Values
 
@@ -42,7 +45,7 @@ PRISM_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "p
 @dataclass(frozen=True)
 class Outcome:
     call: str  # client.resource.method
-    result: str  # parsed | rejected | unparsed | failed | skipped
+    result: str  # parsed | rejected | unparsed | failed | unserved | skipped
     detail: str = ""
 
 
@@ -132,14 +135,15 @@ def sweep(
     return report
 
 
-def served_document(source: Path, loaded: dict[str, Any], folder: Path) -> Path:
+def served_document(source: Path, loaded: LoadedSpec, folder: Path) -> Path:
     """What Prism serves: a Swagger 2.0 file as published (Prism reads 2.0 itself, which checks
     our conversion too); any other as loaded (one bundled file), less the references to files
     that do not exist (code samples Prism would refuse to start without; the loader warned).
-    Either way every array schema gets the ``items`` it means (:func:`_with_items`)."""
-    document = _read(source) if _is_swagger2(source) else _without_dangling(loaded)
+    Either way every array schema gets the ``items`` it means (:func:`_for_the_faker`)."""
+    swagger2 = loaded.original_version == "2.0"  # set only for a converted Swagger 2.0 file
+    document = _read(source) if swagger2 else _without_dangling(loaded.document)
     target = folder / (source.stem + ".served.json")
-    target.write_text(json.dumps(_with_items(document), default=str), encoding="utf-8")
+    target.write_text(json.dumps(_for_the_faker(document), default=str), encoding="utf-8")
     return target
 
 
@@ -148,26 +152,21 @@ def _read(source: Path) -> Any:
     return json.loads(text) if source.suffix == ".json" else yaml.safe_load(text)
 
 
-def _with_items(node: Any) -> Any:
+def _for_the_faker(node: Any) -> Any:
     """Every array schema with an ``items`` (``{}`` where it had none, which means the same):
     json-schema-faker fails on an array without one (Lob, Polar's ``prefixItems``, Argo); and
     ``format: uuid`` for ``uuid4`` (Polar), which the faker does not know (it writes v4 UUIDs
     for ``uuid``)."""
     if isinstance(node, list):
-        return [_with_items(v) for v in node]
+        return [_for_the_faker(v) for v in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _with_items(v) for k, v in node.items()}
+    out = {k: _for_the_faker(v) for k, v in node.items()}
     if out.get("type") == "array" and "items" not in out:
         out["items"] = {}
     if out.get("format") == "uuid4" and out.get("type") == "string":
         out["format"] = "uuid"  # the faker writes version-4 UUIDs for "uuid", any text for this
     return out
-
-
-def _is_swagger2(source: Path) -> bool:
-    head = source.read_text(encoding="utf-8")[:4096]
-    return '"swagger"' in head or "\nswagger:" in "\n" + head
 
 
 def _without_dangling(node: Any) -> Any:

@@ -87,11 +87,11 @@ def test_every_operation_is_accepted_and_parsed(
     record_property: pytest.RecordProperty,
 ) -> None:
     client = corpus.client(document)
-    loaded = load_spec(document).document
-    served = served_document(document, loaded, tmp_path)
+    spec = load_spec(document)
+    served = served_document(document, spec, tmp_path)
     serve = functools.partial(run_prism, served, dynamic=True, start_timeout=180.0)
     with imported(client.folder, client.package) as package:
-        report = sweep(client.api, package, loaded, serve, document.name)
+        report = sweep(client.api, package, spec.document, serve, document.name)
     record_property("sweep", report.summary())
     print(report.summary())
 
