@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import names
 from ..ir import Body, BodyEncoding, BodyField, MediaChoice
-from .examples import example_of, marked, raw_properties, raw_required
+from .examples import example_of, raw_properties, raw_required
 from .media import encoding_of, fits, pick_media_type
 from .refs import RefResolver
 from .schemas import SchemaNormalizer
@@ -67,12 +67,13 @@ class BodyReader:
                 **_choice(choices, scope),
             )
         properties = raw_properties(self._resolver, media.get("schema"), where)
+        marks = model_schema["properties"]  # the readOnly/writeOnly marks, however spelled
         # the shared model leaves writeOnly fields optional (responses lack them); a request
         # that builds the body must still have them
         model_required = set(model_schema.get("required", [])) | {
             prop
             for prop in raw_required(self._resolver, media.get("schema"), where)
-            if marked(properties.get(prop), "writeOnly")
+            if marks.get(prop, {}).get("writeOnly") is True
         }
         fields = tuple(
             BodyField(
@@ -84,8 +85,7 @@ class BodyReader:
                 example=example_of({}, properties.get(prop)),
             )
             for prop, sub in model_schema["properties"].items()
-            # the server's to set: never a request argument
-            if not (sub.get("readOnly") or marked(properties.get(prop), "readOnly"))
+            if not sub.get("readOnly")  # the server's to set: never a request argument
         )
         fields = tuple(sorted(fields, key=lambda f: not f.required))
         files = encoding == "multipart" and any("bytes" in f.annotation for f in fields)

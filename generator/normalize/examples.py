@@ -68,8 +68,3 @@ def _with_siblings(resolver: RefResolver, node: Any, where: str) -> Any:
     if isinstance(node, dict) and "$ref" in node and isinstance(target, dict):
         return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
     return target
-
-
-def marked(schema: Any, keyword: str) -> bool:
-    """Whether a raw property schema says ``readOnly: true`` / ``writeOnly: true``."""
-    return isinstance(schema, dict) and schema.get(keyword) is True

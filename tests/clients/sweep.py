@@ -274,7 +274,7 @@ def _answer_breaks_spec(
     """Why Prism's 2xx answer is invalid against the response schema the spec declares for it
     (json-schema-faker ignores formats it does not know, such as ``uuid4``), or "" when it is
     valid: then the client was wrong to refuse it."""
-    responses = _spec_operation(document, operation).get("responses") or {}
+    responses = _spec_operation(document, operation, values).get("responses") or {}
     status = str(response.status_code)
     declared = values.resolve(
         responses.get(status) or responses.get(status[0] + "XX") or responses.get("default") or {}
@@ -314,7 +314,7 @@ def _arguments(
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
     by_name = {p.name: p for p in operation.parameters}
-    spec_op = _spec_operation(document, operation)
+    spec_op = _spec_operation(document, operation, values)
     for parameter in signature.parameters.values():
         if parameter.name in OPTIONS:
             continue
@@ -354,8 +354,10 @@ def _one_field(operation: Operation, spec_op: dict[str, Any], values: Values) ->
     return {}
 
 
-def _spec_operation(document: dict[str, Any], operation: Operation) -> dict[str, Any]:
-    item = Values(document).resolve(document["paths"][operation.path])
+def _spec_operation(
+    document: dict[str, Any], operation: Operation, values: Values
+) -> dict[str, Any]:
+    item = values.resolve(document["paths"][operation.path])
     method = operation.http_method.lower()
     found = item.get(method) or (item.get("additionalOperations") or {}).get(operation.http_method)
     return found if isinstance(found, dict) else {}
@@ -367,7 +369,7 @@ def _parameter_schema(
     item = values.resolve(document["paths"][operation.path])
     declared = [
         *(item.get("parameters") or []),
-        *(_spec_operation(document, operation).get("parameters") or []),
+        *(_spec_operation(document, operation, values).get("parameters") or []),
     ]
     for candidate in reversed(declared):
         resolved = values.resolve(candidate)
@@ -395,7 +397,7 @@ def _body_value(operation: Operation, name: str, spec_op: dict[str, Any], values
             raise CannotMake(f"argument {name} is not a body field")
         merged = values.resolve(schema)
         if isinstance(merged, dict) and "allOf" in merged:
-            merged = values._merged(merged)
+            merged = values.merged(merged)
         sub = (merged.get("properties") or {}).get(field_.json_name, {})
         made = values.value(sub)
         return made

@@ -117,7 +117,7 @@ class Values:
                 return usable[0]
         if isinstance(schema.get("allOf"), list):
             if self._objects(schema):
-                return self._object(self._merged(schema), depth, writing)
+                return self._object(self.merged(schema), depth, writing)
             return self._make(self._first_typed(schema), depth + 1, writing)
         for union in ("oneOf", "anyOf"):
             if isinstance(schema.get(union), list):
@@ -158,7 +158,7 @@ class Values:
             return False
         return True
 
-    def _merged(self, schema: dict[str, Any]) -> dict[str, Any]:
+    def merged(self, schema: dict[str, Any]) -> dict[str, Any]:
         """allOf's parts (and the schema's own properties) as one object schema."""
         properties: dict[str, Any] = {}
         required: list[str] = []
@@ -169,7 +169,7 @@ class Values:
                 and isinstance(part.get("allOf"), list)
                 and part is not schema
             ):
-                part = self._merged(part)
+                part = self.merged(part)
             if isinstance(part, dict):
                 properties.update(part.get("properties") or {})
                 required += [r for r in part.get("required") or [] if r not in required]
